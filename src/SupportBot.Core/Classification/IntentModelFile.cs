@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using SupportBot.Core.Knowledge;
+
+namespace SupportBot.Core.Classification;
+
+/// <summary>What <c>train</c> writes beside the model: how it was made and from which data.</summary>
+public sealed record TrainingMetrics(
+    string Pipeline,
+    DateTimeOffset TrainedAt,
+    int Utterances,
+    int Intents,
+    double TrainingSeconds,
+    long ModelBytes,
+    string DataFingerprint);
+
+/// <summary>The trained model as a file: train and save it, load it, or train it when there is none.</summary>
+public static class IntentModelFile
+{
+    public const string DefaultFileName = "intent-model.zip";
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    /// <summary><c>models/intent-model.zip</c> beside <c>training-data/</c>.</summary>
+    public static string DefaultPath(TrainingDataPaths data) =>
+        Path.Combine(Path.GetDirectoryName(data.Root) ?? data.Root, "models", DefaultFileName);
+
+    public static string MetricsPath(string modelPath) => Path.ChangeExtension(modelPath, ".metrics.json");
+
+    public static (IntentClassifier Classifier, TrainingMetrics Metrics) TrainAndSave(
+        TrainingDataPaths data, string modelPath, ILoggerFactory loggers, string pipelineName = ClassifierPipelines.DefaultName)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var knowledgeBase = TrainingDataLoader.LoadKnowledgeBase(data);
+        var training = TrainingDataLoader.LoadTraining(data, knowledgeBase);
+        var classifier = new ClassifierTrainer(loggers.CreateLogger<ClassifierTrainer>())
+            .Train(training, ClassifierPipelines.Find(pipelineName));
+        classifier.Save(modelPath);
+
+        var metrics = new TrainingMetrics(
+            pipelineName,
+            DateTimeOffset.UtcNow,
+            training.Count,
+            training.Select(u => u.Intent).Distinct().Count(),
+            Math.Round(stopwatch.Elapsed.TotalSeconds, 2),
+            new FileInfo(modelPath).Length,
+            Fingerprint(data));
+        File.WriteAllText(MetricsPath(modelPath), JsonSerializer.Serialize(metrics, JsonOptions));
+        loggers.CreateLogger(typeof(IntentModelFile)).LogInformation(
+            "Wrote {ModelPath} ({ModelBytes} bytes) in {Seconds:F1} s", modelPath, metrics.ModelBytes, metrics.TrainingSeconds);
+        return (classifier, metrics);
+    }
+
+    /// <summary>Loads the model; trains and saves one first when the file does not exist.</summary>
+    public static IntentClassifier LoadOrTrain(TrainingDataPaths data, string modelPath, ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(IntentModelFile));
+        if (File.Exists(modelPath))
+        {
+            var metrics = ReadMetrics(modelPath);
+            if (metrics is not null && metrics.DataFingerprint != Fingerprint(data))
+            {
+                logger.LogWarning("{ModelPath} was trained on other training data than {DataPath}; run 'supportbot train' to refresh it", modelPath, data.Root);
+            }
+
+            return IntentClassifier.Load(modelPath);
+        }
+
+        logger.LogInformation("No model at {ModelPath}: training one from {DataPath}", modelPath, data.Root);
+        return TrainAndSave(data, modelPath, loggers).Classifier;
+    }
+
+    public static TrainingMetrics? ReadMetrics(string modelPath)
+    {
+        var path = MetricsPath(modelPath);
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize<TrainingMetrics>(File.ReadAllText(path), JsonOptions) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>A hash of everything training reads (not the held-out set), to tell a stale model.</summary>
+    public static string Fingerprint(TrainingDataPaths data)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var folder in new[] { data.KnowledgeBase, data.Utterances }.Where(Directory.Exists))
+        {
+            foreach (var file in Directory.EnumerateFiles(folder, "*.yaml").Order(StringComparer.Ordinal))
+            {
+                hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file)));
+                hash.AppendData(File.ReadAllBytes(file));
+            }
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
+    }
+}

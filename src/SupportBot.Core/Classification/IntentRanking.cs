@@ -1,0 +1,23 @@
+namespace SupportBot.Core.Classification;
+
+/// <summary>An intent and the probability the classifier gives it.</summary>
+public readonly record struct IntentScore(string Intent, float Probability);
+
+/// <summary>Every intent ranked for one utterance, most probable first.</summary>
+public sealed record IntentRanking(string Text, IReadOnlyList<IntentScore> Scores)
+{
+    public IntentScore Top => Scores.Count > 0 ? Scores[0] : new IntentScore(Core.Knowledge.Intents.OutOfScope, 1f);
+
+    public float ProbabilityOf(string intent)
+    {
+        foreach (var score in Scores)
+        {
+            if (score.Intent == intent)
+            {
+                return score.Probability;
+            }
+        }
+
+        return 0f;
+    }
+}
