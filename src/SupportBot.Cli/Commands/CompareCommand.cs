@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using SupportBot.Core.Classification;
+using SupportBot.Core.Evaluation;
+using SupportBot.Core.Knowledge;
+
+namespace SupportBot.Cli.Commands;
+
+/// <summary>
+/// <c>supportbot compare [--folds K] [--pipeline NAME]</c>: cross-validates the candidate pipelines
+/// on the training data only (the held-out set stays unseen) and prints the comparison table.
+/// </summary>
+public static class CompareCommand
+{
+    public static int Run(CliContext context)
+    {
+        var folds = context.Line.IntOption("folds", 5, 2, 20);
+        var knowledgeBase = context.LoadKnowledgeBase();
+        var training = TrainingDataLoader.LoadTraining(context.Data, knowledgeBase);
+        var trainer = new ClassifierTrainer(context.Loggers.CreateLogger<ClassifierTrainer>());
+        var policy = context.Policy(knowledgeBase);
+        var progress = new Progress<string>(message => Console.Error.WriteLine(message));
+        var only = context.Line.Option("pipeline");
+        var pipelines = only is null ? ClassifierPipelines.All : [ClassifierPipelines.Find(only)];
+
+        Console.WriteLine($"{folds}-fold cross-validation on {training.Count} training utterances:");
+        Console.WriteLine();
+        Console.WriteLine("| pipeline | top-1 | top-3 | macro-F1 | OOS recall | in-scope fallback | seconds per fit |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
+        foreach (var pipeline in pipelines)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var ranked = trainer.CrossValidate(training, pipeline, folds, progress);
+            var seconds = stopwatch.Elapsed.TotalSeconds / folds;
+            var r = Evaluator.Evaluate(pipeline.Name, ranked, policy);
+            Console.WriteLine(
+                $"| {pipeline.Name} ({pipeline.Description}) | {MarkdownReport.Percent(r.Top1Accuracy)} | {MarkdownReport.Percent(r.Top3Accuracy)} | {r.MacroF1:F3} | {MarkdownReport.Percent(r.OutOfScopeRecall)} | {MarkdownReport.Percent(r.InScopeFallbackRate)} | {seconds:F1} |");
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,60 @@
+using SupportBot.Core.Classification;
+using SupportBot.Core.Evaluation;
+using SupportBot.Core.Knowledge;
+
+namespace SupportBot.Cli.Commands;
+
+/// <summary>
+/// <c>supportbot evaluate [--report FILE]</c>: the model on the held-out set; prints the summary,
+/// the weakest entries and the most confused pairs, and writes the full Markdown report.
+/// </summary>
+public static class EvaluateCommand
+{
+    public static int Run(CliContext context)
+    {
+        var knowledgeBase = context.LoadKnowledgeBase();
+        var training = TrainingDataLoader.LoadTraining(context.Data, knowledgeBase);
+        var heldOut = TrainingDataLoader.LoadHeldOut(context.Data, knowledgeBase, training);
+        var classifier = IntentModelFile.LoadOrTrain(context.Data, context.ModelPath, context.Loggers);
+
+        var ranked = new List<(LabeledUtterance, IntentRanking)>(heldOut.Count);
+        foreach (var (utterance, index) in heldOut.Select((u, i) => (u, i)))
+        {
+            ranked.Add((utterance, classifier.Rank(utterance.Text)));
+            if ((index + 1) % 200 == 0 || index + 1 == heldOut.Count)
+            {
+                Console.Error.WriteLine($"ranked {index + 1}/{heldOut.Count}");
+            }
+        }
+
+        var report = Evaluator.Evaluate("held-out", ranked, context.Policy(knowledgeBase));
+        var pipeline = IntentModelFile.ReadMetrics(context.ModelPath)?.Pipeline ?? "unknown pipeline";
+        var reportPath = Path.GetFullPath(context.Line.Option("report")
+            ?? Path.Combine(Path.GetDirectoryName(context.ModelPath)!, "evaluation.md"));
+        Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
+        File.WriteAllText(reportPath, MarkdownReport.Render(report, pipeline));
+
+        Console.WriteLine($"Held-out set: {report.Utterances} utterances ({report.InScope} in scope, {report.OutOfScope} out of scope)");
+        Console.WriteLine($"  top-1 accuracy            {MarkdownReport.Percent(report.Top1Accuracy)}");
+        Console.WriteLine($"  top-3 accuracy            {MarkdownReport.Percent(report.Top3Accuracy)}");
+        Console.WriteLine($"  macro-F1                  {report.MacroF1:F3}");
+        Console.WriteLine($"  out-of-scope precision    {MarkdownReport.Percent(report.OutOfScopePrecision)}");
+        Console.WriteLine($"  out-of-scope recall       {MarkdownReport.Percent(report.OutOfScopeRecall)}");
+        Console.WriteLine($"  in-scope false fallback   {MarkdownReport.Percent(report.InScopeFallbackRate)}");
+        Console.WriteLine($"  outcomes                  {string.Join(", ", report.Outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}"))}");
+        Console.WriteLine("Weakest intents (F1):");
+        foreach (var m in report.PerIntent.OrderBy(m => m.F1).Take(8))
+        {
+            Console.WriteLine($"  {m.Intent,-42} F1 {m.F1:F2}  recall {m.Recall:F2}  precision {m.Precision:F2}");
+        }
+
+        Console.WriteLine("Most confused pairs (expected -> taken for):");
+        foreach (var pair in report.ConfusedPairs.Take(8))
+        {
+            Console.WriteLine($"  {pair.Expected} -> {pair.Predicted}: {pair.Count}");
+        }
+
+        Console.WriteLine($"Report: {reportPath}");
+        return 0;
+    }
+}

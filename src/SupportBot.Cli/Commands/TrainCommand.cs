@@ -1,0 +1,18 @@
+using System.Globalization;
+using SupportBot.Core.Classification;
+
+namespace SupportBot.Cli.Commands;
+
+/// <summary><c>supportbot train</c>: trains from training-data/ and writes the model and its metrics file.</summary>
+public static class TrainCommand
+{
+    public static int Run(CliContext context)
+    {
+        var pipeline = context.Line.Option("pipeline") ?? ClassifierPipelines.DefaultName;
+        var (_, metrics) = IntentModelFile.TrainAndSave(context.Data, context.ModelPath, context.Loggers, pipeline);
+        Console.Error.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"Trained {metrics.Pipeline} on {metrics.Utterances} utterances ({metrics.Intents} intents) in {metrics.TrainingSeconds:F1} s; model {metrics.ModelBytes / 1024.0 / 1024.0:F2} MB at {context.ModelPath}"));
+        return 0;
+    }
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+using SupportBot.Cli;
+using SupportBot.Cli.Commands;
+using SupportBot.Core.Knowledge;
+
+const string Usage = """
+    supportbot: train, evaluate and ask the SupportBot intent classifier.
+
+      train     [--pipeline NAME]            train from training-data/, write the model and its metrics
+      evaluate  [--report FILE]              held-out accuracy, per-entry report, confused pairs
+      ask       [--top N] [QUESTION...]      answer as JSON; with no question, JSON Lines from stdin
+      compare   [--folds K] [--pipeline NAME] cross-validate the candidate pipelines on training data
+
+    Common options: --data DIR (training-data/), --model FILE (models/intent-model.zip).
+    Environment: Classifier__TrainingDataPath, Classifier__ModelPath.
+    """;
+
+using var loggers = LoggerFactory.Create(logging => logging
+    .SetMinimumLevel(LogLevel.Information)
+    .AddFilter("Microsoft", LogLevel.Warning)
+    .AddSimpleConsole(o => o.SingleLine = true)
+    .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+
+try
+{
+    var line = CommandLine.Parse(args);
+    if (line.Verb is "help" or "--help" or "-h")
+    {
+        Console.Error.WriteLine(Usage);
+        return 0;
+    }
+
+    var context = new CliContext(line, loggers);
+    return line.Verb switch
+    {
+        "train" => TrainCommand.Run(context),
+        "evaluate" => EvaluateCommand.Run(context),
+        "ask" => AskCommand.Run(context),
+        "compare" => CompareCommand.Run(context),
+        _ => throw new UsageException($"Unknown command '{line.Verb}'."),
+    };
+}
+catch (UsageException ex)
+{
+    Console.Error.WriteLine($"supportbot: {ex.Message}");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+catch (KnowledgeBaseException ex)
+{
+    Console.Error.WriteLine($"supportbot: invalid training data: {ex.Message}");
+    return 1;
+}
