@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Options;
+using SupportBot.Core.Classification;
+using SupportBot.Core.Knowledge;
+
+namespace SupportBot.Core.Tests.Classification;
+
+public sealed class DecisionPolicyTests
+{
+    private static readonly KnowledgeBase Kb = new(
+        [Entry("logout"), Entry("redirect"), Entry("keyhash")],
+        [new SmallTalkIntent(Intents.Greeting, "Hi")]);
+
+    private readonly DecisionPolicy _policy = new(Options.Create(new DecisionOptions()), Kb);
+
+    [Fact]
+    public void A_confident_clear_winner_is_answered()
+    {
+        var decision = _policy.Decide(Ranking(("logout", 0.8f), ("redirect", 0.1f), (Intents.OutOfScope, 0.1f)));
+
+        Assert.Equal(DecisionKind.Answer, decision.Kind);
+        Assert.Equal("logout", decision.Intent);
+    }
+
+    [Fact]
+    public void A_close_call_between_entries_asks_which_one_was_meant()
+    {
+        var decision = _policy.Decide(Ranking(("logout", 0.45f), ("redirect", 0.40f), ("keyhash", 0.1f), (Intents.OutOfScope, 0.05f)));
+
+        Assert.Equal(DecisionKind.Clarify, decision.Kind);
+        Assert.Equal(["logout", "redirect", "keyhash"], decision.Candidates.Select(c => c.Intent));
+    }
+
+    [Fact]
+    public void Unlikely_runners_up_are_not_offered()
+    {
+        var decision = _policy.Decide(Ranking(("logout", 0.35f), ("redirect", 0.3f), ("keyhash", 0.01f), (Intents.OutOfScope, 0.34f)));
+
+        Assert.Equal(["logout", "redirect"], decision.Candidates.Select(c => c.Intent));
+    }
+
+    [Fact]
+    public void Out_of_scope_on_top_falls_back()
+    {
+        var decision = _policy.Decide(Ranking((Intents.OutOfScope, 0.5f), ("logout", 0.45f), ("redirect", 0.05f)));
+
+        Assert.Equal(DecisionKind.Fallback, decision.Kind);
+        Assert.Null(decision.Intent);
+    }
+
+    [Fact]
+    public void A_flat_ranking_falls_back_instead_of_guessing()
+    {
+        var decision = _policy.Decide(Ranking(("logout", 0.15f), ("redirect", 0.15f), ("keyhash", 0.14f), (Intents.Greeting, 0.14f), (Intents.OutOfScope, 0.12f)));
+
+        Assert.Equal(DecisionKind.Fallback, decision.Kind);
+    }
+
+    [Fact]
+    public void Confident_small_talk_is_small_talk()
+    {
+        var decision = _policy.Decide(Ranking((Intents.Greeting, 0.9f), ("logout", 0.05f), (Intents.OutOfScope, 0.05f)));
+
+        Assert.Equal(DecisionKind.SmallTalk, decision.Kind);
+        Assert.Equal(Intents.Greeting, decision.Intent);
+    }
+
+    [Fact]
+    public void Thresholds_come_from_options()
+    {
+        var strict = new DecisionPolicy(Options.Create(new DecisionOptions { AnswerThreshold = 0.9f }), Kb);
+
+        Assert.Equal(DecisionKind.Clarify, strict.Decide(Ranking(("logout", 0.8f), ("redirect", 0.1f), (Intents.OutOfScope, 0.1f))).Kind);
+    }
+
+    private static IntentRanking Ranking(params (string Intent, float P)[] scores) =>
+        new("text", scores.OrderByDescending(s => s.P).Select(s => new IntentScore(s.Intent, s.P)).ToList());
+
+    private static FaqEntry Entry(string id) => new(id, "Kakao Login", id, "answer", [], new Dictionary<string, string>());
+}
