@@ -14,7 +14,7 @@ dotnet format SupportBot.sln --verify-no-changes --no-restore
 
 echo "== tests"
 status=0
-for project in tests/*/*.csproj; do
+for project in tests/*.Tests/*.csproj; do
   dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" || status=1
 done
 exit $status

@@ -1,5 +1,7 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Dialogs;
 
 namespace SupportBot.Bot;
 
@@ -10,6 +12,10 @@ public static class SupportBotServiceCollectionExtensions
     {
         services.AddSingleton<ConversationState>();
         services.AddSingleton<UserState>();
+        services.AddSingleton<Replies>();
+        services.AddSingleton<QuestionRouter>();
+        services.AddSingleton<IDialog, AnswerDialog>();
+        services.AddSingleton<IDialog, ClarifyDialog>();
         services.AddTransient<IBot, SupportBotActivityHandler>();
         return services;
     }

@@ -1,0 +1,27 @@
+namespace SupportBot.Bot.Conversation;
+
+/// <summary>The conversation's dialog stack, kept in ConversationState between turns; the last frame is the active dialog.</summary>
+public sealed class DialogState
+{
+    public List<DialogFrame> Stack { get; set; } = [];
+}
+
+/// <summary>One dialog on the stack: which dialog, the step it waits in and the values it remembers.</summary>
+public sealed class DialogFrame
+{
+    public string DialogId { get; set; } = string.Empty;
+
+    public string Step { get; set; } = string.Empty;
+
+    public Dictionary<string, string> Values { get; set; } = [];
+
+    /// <summary>How many times the dialog re-asked in its current step, so it never loops forever.</summary>
+    public int Retries { get; set; }
+
+    public string? Get(string key) => Values.GetValueOrDefault(key);
+
+    public IReadOnlyList<string> GetList(string key) =>
+        Values.TryGetValue(key, out var value) && value.Length > 0 ? value.Split('\n') : [];
+
+    public void SetList(string key, IEnumerable<string> values) => Values[key] = string.Join('\n', values);
+}

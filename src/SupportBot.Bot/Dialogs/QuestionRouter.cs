@@ -1,0 +1,95 @@
+using Microsoft.Bot.Builder;
+using Microsoft.Extensions.Logging;
+using SupportBot.Bot.Conversation;
+using SupportBot.Core.Classification;
+using SupportBot.Core.Knowledge;
+using SupportBot.Core.Text;
+
+namespace SupportBot.Bot.Dialogs;
+
+/// <summary>
+/// Decides what a new message is: a picked FAQ question or topic, a request for a person, or a
+/// question for the classifier, whose ranking the shared decision policy turns into an answer,
+/// a "did you mean", small talk or the fallback.
+/// </summary>
+public sealed class QuestionRouter(
+    KnowledgeBase knowledgeBase,
+    IIntentClassifier classifier,
+    DecisionPolicy policy,
+    Replies replies,
+    ILogger<QuestionRouter> logger)
+{
+    private const int Alternatives = 3;
+
+    private readonly Dictionary<string, FaqEntry> _byQuestion = knowledgeBase.Entries
+        .GroupBy(e => TextNormalizer.Normalize(e.Question)).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+
+    private readonly Dictionary<string, string> _byCategory = knowledgeBase.Categories
+        .ToDictionary(TextNormalizer.Normalize, c => c, StringComparer.Ordinal);
+
+    public async Task RouteAsync(DialogContext dialogs, string text, CancellationToken cancellationToken)
+    {
+        var normalized = TextNormalizer.Normalize(text);
+        if (_byCategory.TryGetValue(normalized, out var category))
+        {
+            await dialogs.Turn.SendActivityAsync(replies.Browse(category), cancellationToken);
+            return;
+        }
+
+        if (normalized == TextNormalizer.Normalize(BotTexts.TalkToPerson))
+        {
+            await HandoffAsync(dialogs.Turn, cancellationToken);
+            return;
+        }
+
+        var ranking = classifier.Rank(text);
+        var platform = Platforms.Recognize(text);
+
+        // A button sends the canonical question: answer that entry, whatever the ranking says.
+        if (_byQuestion.TryGetValue(normalized, out var picked))
+        {
+            await BeginAnswerAsync(dialogs, picked, ranking, platform, cancellationToken);
+            return;
+        }
+
+        var decision = policy.Decide(ranking);
+        logger.LogInformation(
+            "Decision {Decision} for {Intent} at {Probability:F2} in {ConversationId}",
+            decision.Kind, ranking.Top.Intent, ranking.Top.Probability, dialogs.Turn.Activity.Conversation?.Id);
+
+        switch (decision.Kind)
+        {
+            case DecisionKind.Answer:
+                await BeginAnswerAsync(dialogs, knowledgeBase.Find(decision.Intent!)!, ranking, platform, cancellationToken);
+                break;
+            case DecisionKind.Clarify:
+                await dialogs.BeginAsync(ClarifyDialog.DialogId, ClarifyDialog.Arguments(decision.Candidates.Select(c => c.Intent), platform), cancellationToken);
+                break;
+            case DecisionKind.SmallTalk:
+                await SmallTalkAsync(dialogs.Turn, decision.Intent!, cancellationToken);
+                break;
+            default:
+                await dialogs.Turn.SendActivitiesAsync([.. replies.Fallback()], cancellationToken);
+                break;
+        }
+    }
+
+    public Task HandoffAsync(ITurnContext turn, CancellationToken cancellationToken) =>
+        turn.SendActivityAsync(replies.Handoff(turn.Activity.Conversation?.Id ?? "unknown"), cancellationToken);
+
+    private Task SmallTalkAsync(ITurnContext turn, string intent, CancellationToken cancellationToken) => intent switch
+    {
+        Intents.Help => turn.SendActivityAsync(replies.Help(), cancellationToken),
+        Intents.HumanAgent => HandoffAsync(turn, cancellationToken),
+        _ => turn.SendActivityAsync(replies.SmallTalk(knowledgeBase.FindSmallTalk(intent)!), cancellationToken),
+    };
+
+    private Task BeginAnswerAsync(DialogContext dialogs, FaqEntry entry, IntentRanking ranking, string? platform, CancellationToken cancellationToken)
+    {
+        var alternatives = ranking.Scores
+            .Where(s => s.Intent != entry.Id && knowledgeBase.IsFaqEntry(s.Intent))
+            .Take(Alternatives)
+            .Select(s => s.Intent);
+        return dialogs.BeginAsync(AnswerDialog.DialogId, AnswerDialog.Arguments(entry.Id, alternatives, platform), cancellationToken);
+    }
+}
