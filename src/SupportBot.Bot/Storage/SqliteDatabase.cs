@@ -1,0 +1,119 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace SupportBot.Bot.Storage;
+
+/// <summary>The bot's SQLite database file: opens connections with the pragmas the stores rely on and creates the schema on first use.</summary>
+/// <remarks>
+/// Holds no connection itself (Microsoft.Data.Sqlite pools them), so it needs no disposing and any
+/// number of instances, in any number of processes, may share the file.
+/// </remarks>
+public sealed class SqliteDatabase
+{
+    // busy_timeout: a writer waits this long for another connection's (short) transaction instead of
+    // failing at once with SQLITE_BUSY. Both pragmas are per connection, so every open sets them.
+    private const string ConnectionPragmas = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;";
+
+    // WAL lets readers run while one writer writes, and is a property of the file, so it is set once.
+    private const string Schema = """
+        PRAGMA journal_mode = WAL;
+
+        CREATE TABLE IF NOT EXISTS bot_state (
+            state_key TEXT NOT NULL PRIMARY KEY,
+            etag TEXT NULL,
+            document TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE IF NOT EXISTS transcript_activities (
+            row_id INTEGER PRIMARY KEY AUTOINCREMENT,
+            channel_id TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            activity_id TEXT NULL,
+            timestamp TEXT NOT NULL,
+            activity TEXT NOT NULL
+        );
+
+        CREATE INDEX IF NOT EXISTS transcript_activities_by_conversation
+            ON transcript_activities (channel_id, conversation_id);
+        """;
+
+    // Fixed width and UTC, so that text comparison in SQL orders and filters by time.
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _schemaLock = new(1, 1);
+    private volatile bool _schemaCreated;
+
+    public SqliteDatabase(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+        }.ToString();
+    }
+
+    /// <summary>The database file's full path.</summary>
+    public string Path { get; }
+
+    /// <summary>An open connection, pragmas set and schema in place; the caller disposes it.</summary>
+    public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        if (!_schemaCreated)
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await ExecuteAsync(connection, ConnectionPragmas, cancellationToken);
+            if (!_schemaCreated)
+            {
+                await CreateSchemaAsync(connection, cancellationToken);
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    internal static string FormatTimestamp(DateTimeOffset timestamp) =>
+        timestamp.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+
+    internal static DateTimeOffset ParseTimestamp(string text) =>
+        DateTimeOffset.ParseExact(text, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    private async Task CreateSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await _schemaLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_schemaCreated)
+            {
+                await ExecuteAsync(connection, Schema, cancellationToken);
+                _schemaCreated = true;
+            }
+        }
+        finally
+        {
+            _schemaLock.Release();
+        }
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,229 @@
+using Microsoft.Bot.Builder;
+using Microsoft.Data.Sqlite;
+
+namespace SupportBot.Bot.Storage;
+
+/// <summary>Bot state in a SQLite file, the embedded default: MemoryStorage's contract, with ETag checks that hold across every instance and process sharing the file.</summary>
+/// <remarks>
+/// An <see cref="IStoreItem"/> gets a new ETag on every write. Writing one whose ETag is set, not
+/// <c>*</c>, and not the stored one throws an <see cref="ArgumentException"/> ("Etag conflict", as
+/// MemoryStorage does) and writes nothing; <c>*</c>, null or empty overwrites. A dictionary value
+/// (the state ConversationState and UserState keep) is read back with its ETag under
+/// <see cref="StateETagKey"/>, so a turn that saves state another turn changed meanwhile fails
+/// instead of overwriting it; MemoryStorage has no such check. Other values are last writer wins.
+/// A write of several keys is all or nothing.
+/// </remarks>
+public sealed class SqliteStorage : IStorage
+{
+    // The compare and the write are one statement, and run inside BEGIN IMMEDIATE (the file's write
+    // lock), so no other connection, in this process or another, can write between them.
+    private const string UpsertSql = """
+        INSERT INTO bot_state (state_key, etag, document, updated_at)
+        VALUES ($key, $etag, $document, $updatedAt)
+        ON CONFLICT (state_key) DO UPDATE
+            SET etag = excluded.etag, document = excluded.document, updated_at = excluded.updated_at
+            WHERE $expectedEtag IS NULL OR bot_state.etag IS NULL OR bot_state.etag = $expectedEtag
+        """;
+
+    /// <summary>The entry that carries the ETag in a dictionary value (what ConversationState and UserState store).</summary>
+    public const string StateETagKey = "eTag";
+
+    private readonly SqliteDatabase _database;
+
+    /// <summary>State in the SQLite file at <paramref name="databasePath"/> (created if missing).</summary>
+    public SqliteStorage(string databasePath)
+        : this(new SqliteDatabase(databasePath))
+    {
+    }
+
+    /// <summary>State in a database shared with the bot's other stores.</summary>
+    public SqliteStorage(SqliteDatabase database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+    }
+
+    public async Task<IDictionary<string, object>> ReadAsync(string[] keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ThrowIfAnyKeyIsNull(keys, nameof(keys));
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var rows = new List<(string Key, string? ETag, string Document)>(keys.Length);
+        if (keys.Length > 0)
+        {
+            await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+
+            // One read transaction: several keys come from the same snapshot of the file.
+            await using var transaction = connection.BeginTransaction(deferred: true);
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "SELECT etag, document FROM bot_state WHERE state_key = $key";
+            var keyParameter = command.Parameters.Add("$key", SqliteType.Text);
+
+            foreach (var key in keys.Distinct(StringComparer.Ordinal))
+            {
+                keyParameter.Value = key;
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+                if (await reader.ReadAsync(cancellationToken))
+                {
+                    rows.Add((key, reader.IsDBNull(0) ? null : reader.GetString(0), reader.GetString(1)));
+                }
+            }
+        }
+
+        var items = new Dictionary<string, object>(rows.Count, StringComparer.Ordinal);
+        foreach (var (key, etag, document) in rows)
+        {
+            var item = StateJson.Deserialize(document, key);
+            if (item is null)
+            {
+                continue;
+            }
+
+            if (item is IStoreItem storeItem)
+            {
+                // The column is the truth: the document holds whatever ETag the writer's object carried.
+                storeItem.ETag = etag;
+            }
+            else if (item is IDictionary<string, object> state && etag is not null)
+            {
+                // BotState keeps a plain dictionary; carrying the ETag inside it makes its next
+                // write conditional, so two turns racing on one conversation cannot lose an update.
+                state[StateETagKey] = etag;
+            }
+
+            items.Add(key, item);
+        }
+
+        return items;
+    }
+
+    public async Task WriteAsync(IDictionary<string, object> changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // Serialise first, so that a value which cannot be stored fails before the file is locked.
+        var writes = changes.Select(change => PendingWrite.For(change.Key, change.Value)).ToList();
+        if (writes.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        await using var upsert = connection.CreateCommand();
+        upsert.Transaction = transaction;
+        upsert.CommandText = UpsertSql;
+        var key = upsert.Parameters.Add("$key", SqliteType.Text);
+        var etag = upsert.Parameters.Add("$etag", SqliteType.Text);
+        var document = upsert.Parameters.Add("$document", SqliteType.Text);
+        var expectedEtag = upsert.Parameters.Add("$expectedEtag", SqliteType.Text);
+        upsert.Parameters.AddWithValue("$updatedAt", SqliteDatabase.FormatTimestamp(DateTimeOffset.UtcNow));
+
+        foreach (var write in writes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (write.Document is null)
+            {
+                // MemoryStorage keeps a null value, which reads as absent: the same as deleting it.
+                await DeleteKeyAsync(connection, transaction, write.Key, cancellationToken);
+                continue;
+            }
+
+            key.Value = write.Key;
+            etag.Value = (object?)write.NewETag ?? DBNull.Value;
+            document.Value = write.Document;
+            expectedEtag.Value = (object?)write.ExpectedETag ?? DBNull.Value;
+            if (await upsert.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                var current = await ReadETagAsync(connection, transaction, write.Key, cancellationToken);
+                throw new ArgumentException(
+                    $"Etag conflict. Key: '{write.Key}'. Original: {write.ExpectedETag}. Current: {current}.", nameof(changes));
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public async Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        ThrowIfAnyKeyIsNull(keys, nameof(keys));
+        cancellationToken.ThrowIfCancellationRequested();
+        if (keys.Length == 0)
+        {
+            return;
+        }
+
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        foreach (var key in keys)
+        {
+            await DeleteKeyAsync(connection, transaction, key, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task DeleteKeyAsync(SqliteConnection connection, SqliteTransaction transaction, string key, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM bot_state WHERE state_key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static async Task<string?> ReadETagAsync(SqliteConnection connection, SqliteTransaction transaction, string key, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT etag FROM bot_state WHERE state_key = $key";
+        command.Parameters.AddWithValue("$key", key);
+        return await command.ExecuteScalarAsync(cancellationToken) as string;
+    }
+
+    private static void ThrowIfAnyKeyIsNull(string[] keys, string parameterName)
+    {
+        if (Array.IndexOf(keys, null) >= 0)
+        {
+            throw new ArgumentException("A storage key cannot be null.", parameterName);
+        }
+    }
+
+    private static string? Expected(string? etag) => string.IsNullOrEmpty(etag) || etag == "*" ? null : etag;
+
+    private static string CreateETag() => Guid.NewGuid().ToString("N");
+
+    private readonly record struct PendingWrite(string Key, string? Document, string? ExpectedETag, string? NewETag)
+    {
+        public static PendingWrite For(string key, object? value)
+        {
+            if (value is null)
+            {
+                return new PendingWrite(key, null, null, null);
+            }
+
+            if (value is IDictionary<string, object> state)
+            {
+                if (!state.TryGetValue(StateETagKey, out var carried))
+                {
+                    return new PendingWrite(key, StateJson.Serialize(state), null, CreateETag());
+                }
+
+                // The ETag lives in the column; the document stays what the caller gave, minus it.
+                var document = StateJson.Serialize(state.Where(e => e.Key != StateETagKey).ToDictionary(e => e.Key, e => e.Value));
+                return new PendingWrite(key, document, Expected(carried as string), CreateETag());
+            }
+
+            if (value is not IStoreItem storeItem)
+            {
+                return new PendingWrite(key, StateJson.Serialize(value), null, null);
+            }
+
+            return new PendingWrite(key, StateJson.Serialize(value), Expected(storeItem.ETag), CreateETag());
+        }
+    }
+}

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Serialization;
+
+namespace SupportBot.Bot.Storage;
+
+/// <summary>Resolves the <c>$type</c> names in stored bot state, refusing every type outside the bot's own, Bot Framework, core library and Json.NET assemblies.</summary>
+/// <remarks>
+/// TypeNameHandling.All lets whoever can edit the database choose which type is constructed on read
+/// (a deserialisation gadget). Assemblies are checked before they are loaded, generic arguments and
+/// array elements included, and again on the resolved type; writing a type that could not be read
+/// back is refused too, so a conversation's state never becomes unreadable.
+/// </remarks>
+public sealed class StateTypeBinder : ISerializationBinder
+{
+    /// <summary>Assembly-name prefixes whose types may appear in stored state.</summary>
+    public static IReadOnlyList<string> AllowedAssemblyPrefixes { get; } =
+        ["SupportBot.", "Microsoft.Bot.", "System.Private.CoreLib", "System.Collections", "Newtonsoft.Json"];
+
+    private readonly DefaultSerializationBinder _names = new();
+    private readonly ConcurrentDictionary<(string? Assembly, string Type), Type> _resolved = new();
+
+    public Type BindToType(string? assemblyName, string typeName)
+    {
+        if (_resolved.TryGetValue((assemblyName, typeName), out var cached))
+        {
+            return cached;
+        }
+
+        var qualifiedName = assemblyName is null ? typeName : $"{typeName}, {assemblyName}";
+        var type = Type.GetType(qualifiedName, LoadAllowedAssembly, FindType, throwOnError: false)
+            ?? throw new JsonSerializationException($"The stored type '{qualifiedName}' cannot be resolved.");
+        EnsureAllowed(type);
+        return _resolved.GetOrAdd((assemblyName, typeName), type);
+    }
+
+    public void BindToName(Type serializedType, out string? assemblyName, out string? typeName)
+    {
+        EnsureAllowed(serializedType);
+        _names.BindToName(serializedType, out assemblyName, out typeName);
+    }
+
+    public static bool IsAllowedAssembly(string? assemblyName) =>
+        assemblyName is not null && AllowedAssemblyPrefixes.Any(prefix => assemblyName.StartsWith(prefix, StringComparison.Ordinal));
+
+    private static void EnsureAllowed(Type type)
+    {
+        if (type.HasElementType)
+        {
+            EnsureAllowed(type.GetElementType()!);
+            return;
+        }
+
+        if (type.IsGenericType)
+        {
+            foreach (var argument in type.GetGenericArguments())
+            {
+                EnsureAllowed(argument);
+            }
+        }
+
+        if (!IsAllowedAssembly(type.Assembly.GetName().Name))
+        {
+            throw Refused(type.FullName ?? type.Name, type.Assembly.GetName().Name);
+        }
+    }
+
+    private static Assembly LoadAllowedAssembly(AssemblyName name) =>
+        IsAllowedAssembly(name.Name) ? Assembly.Load(name) : throw Refused(typeName: null, name.Name);
+
+    private static Type? FindType(Assembly? assembly, string name, bool ignoreCase) =>
+        assembly is null ? Type.GetType(name, throwOnError: false, ignoreCase) : assembly.GetType(name, throwOnError: false, ignoreCase);
+
+    private static JsonSerializationException Refused(string? typeName, string? assemblyName) =>
+        new($"{(typeName is null ? "A type" : $"Type '{typeName}'")} from assembly '{assemblyName}' is not allowed in bot state; " +
+            $"only types from assemblies starting with {string.Join(", ", AllowedAssemblyPrefixes.Select(p => $"'{p}'"))} are.");
+}

@@ -1,0 +1,14 @@
+using Microsoft.Bot.Builder;
+using SupportBot.Bot.Storage;
+
+namespace SupportBot.Bot.Tests.Storage;
+
+/// <summary>SqliteStorage over a fresh temporary file per test.</summary>
+public sealed class SqliteStorageContractTests : StorageContractTests, IDisposable
+{
+    private readonly TemporaryDatabase _database = new();
+
+    protected override IStorage CreateStorage() => new SqliteStorage(_database.Path);
+
+    public void Dispose() => _database.Dispose();
+}
