@@ -15,9 +15,20 @@ public sealed class CliContext(CommandLine line, ILoggerFactory loggers)
 
     public ILoggerFactory Loggers { get; } = loggers;
 
+    private TrainingDataPaths? _data;
+
+    // Found on first use, so a usage error is reported as one even outside a checkout.
     // The same names as the web host's configuration keys, as environment variables.
-    public TrainingDataPaths Data { get; } = TrainingDataPaths.Locate(
-        line.Option("data") ?? Environment.GetEnvironmentVariable("Classifier__TrainingDataPath"));
+    public TrainingDataPaths Data => _data ??= TrainingDataPaths.Locate(
+        Line.Option("data") ?? Environment.GetEnvironmentVariable("Classifier__TrainingDataPath"));
+
+    /// <summary>The pipeline named by --pipeline (the default when none), checked before any work starts.</summary>
+    public ClassifierPipeline Pipeline(string fallback = ClassifierPipelines.DefaultName)
+    {
+        var name = Line.Option("pipeline") ?? fallback;
+        return ClassifierPipelines.All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? throw new UsageException($"Unknown pipeline '{name}'. Known: {string.Join(", ", ClassifierPipelines.All.Select(p => p.Name))}.");
+    }
 
     public string ModelPath => Path.GetFullPath(
         Line.Option("model") ?? Environment.GetEnvironmentVariable("Classifier__ModelPath") ?? IntentModelFile.DefaultPath(Data));

@@ -30,15 +30,15 @@ try
         return 0;
     }
 
-    var context = new CliContext(line, loggers);
-    return line.Verb switch
+    Func<CliContext, int> command = line.Verb switch
     {
-        "train" => TrainCommand.Run(context),
-        "evaluate" => EvaluateCommand.Run(context),
-        "ask" => AskCommand.Run(context),
-        "compare" => CompareCommand.Run(context),
+        "train" => TrainCommand.Run,
+        "evaluate" => EvaluateCommand.Run,
+        "ask" => AskCommand.Run,
+        "compare" => CompareCommand.Run,
         _ => throw new UsageException($"Unknown command '{line.Verb}'."),
     };
+    return command(new CliContext(line, loggers));
 }
 catch (UsageException ex)
 {

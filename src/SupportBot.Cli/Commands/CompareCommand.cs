@@ -15,13 +15,12 @@ public static class CompareCommand
     public static int Run(CliContext context)
     {
         var folds = context.Line.IntOption("folds", 5, 2, 20);
+        IReadOnlyList<ClassifierPipeline> pipelines = context.Line.Option("pipeline") is null ? ClassifierPipelines.All : [context.Pipeline()];
         var knowledgeBase = context.LoadKnowledgeBase();
         var training = TrainingDataLoader.LoadTraining(context.Data, knowledgeBase);
         var trainer = new ClassifierTrainer(context.Loggers.CreateLogger<ClassifierTrainer>());
         var policy = context.Policy(knowledgeBase);
         var progress = new Progress<string>(message => Console.Error.WriteLine(message));
-        var only = context.Line.Option("pipeline");
-        var pipelines = only is null ? ClassifierPipelines.All : [ClassifierPipelines.Find(only)];
 
         Console.WriteLine($"{folds}-fold cross-validation on {training.Count} training utterances:");
         Console.WriteLine();

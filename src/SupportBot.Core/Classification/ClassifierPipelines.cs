@@ -13,26 +13,34 @@ public static class ClassifierPipelines
 {
     public const string LabelKey = "LabelKey";
 
-    /// <summary>The pipeline <c>train</c> uses; chosen by the cross-validated comparison in docs/model.md.</summary>
-    public const string DefaultName = "words+chars/lbfgs";
+    /// <summary>The pipeline <c>train</c> uses: the best macro-F1 in the cross-validated comparison (docs/model.md).</summary>
+    public const string DefaultName = "words+char3/lbfgs-l2-0.003";
 
     public static readonly IReadOnlyList<ClassifierPipeline> All =
     [
         new("words/sdca", "word 1-2 grams, SDCA maximum entropy",
-            ml => Featurize(ml, chars: false).Append(Sdca(ml))),
-        new("words+chars/sdca", "word 1-2 grams + char 2-4 grams, SDCA maximum entropy",
-            ml => Featurize(ml, chars: true).Append(Sdca(ml))),
-        new("words+chars/lbfgs", "word 1-2 grams + char 2-4 grams, L-BFGS maximum entropy",
-            ml => Featurize(ml, chars: true).Append(Lbfgs(ml))),
-        new("words+chars/lightgbm", "word 1-2 grams + char 2-4 grams, LightGBM",
-            ml => Featurize(ml, chars: true).Append(LightGbm(ml))),
+            ml => Featurize(ml, charLength: 0).Append(Sdca(ml))),
+        new("words+char3/sdca", "word 1-2 grams + char 3-grams, SDCA maximum entropy",
+            ml => Featurize(ml, charLength: 3).Append(Sdca(ml))),
+        new("words+char3/lbfgs", "word 1-2 grams + char 3-grams, L-BFGS maximum entropy, L2 0.01",
+            ml => Featurize(ml, charLength: 3).Append(Lbfgs(ml, l2: 0.01f))),
+        new("words+char3/lbfgs-l2-0.003", "word 1-2 grams + char 3-grams, L-BFGS maximum entropy, L2 0.003",
+            ml => Featurize(ml, charLength: 3).Append(Lbfgs(ml, l2: 0.003f))),
+        new("words+char4/lbfgs", "word 1-2 grams + char 4-grams, L-BFGS maximum entropy, L2 0.01",
+            ml => Featurize(ml, charLength: 4).Append(Lbfgs(ml, l2: 0.01f))),
+        new("words+char1-4/lbfgs", "word 1-2 grams + char 1- to 4-grams, L-BFGS maximum entropy, L2 0.01",
+            ml => Featurize(ml, charLength: 4, allCharLengths: true).Append(Lbfgs(ml, l2: 0.01f))),
+        new("words+char3/lightgbm", "word 1-2 grams + char 3-grams, LightGBM",
+            ml => Featurize(ml, charLength: 3).Append(LightGbm(ml))),
     ];
 
     public static ClassifierPipeline Find(string name) =>
         All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"Unknown pipeline '{name}'. Known: {string.Join(", ", All.Select(p => p.Name))}.");
 
-    private static IEstimator<ITransformer> Featurize(MLContext ml, bool chars)
+    // charLength 0: words only. Character n-grams run across word boundaries, which is what
+    // catches typos ("keyhsah") and glued identifiers ("ko_appkey").
+    private static IEstimator<ITransformer> Featurize(MLContext ml, int charLength, bool allCharLengths = false)
     {
         var options = new TextFeaturizingEstimator.Options
         {
@@ -42,7 +50,7 @@ public static class ClassifierPipelines
             KeepPunctuations = false,
             KeepNumbers = true,
             WordFeatureExtractor = new WordBagEstimator.Options { NgramLength = 2, UseAllLengths = true },
-            CharFeatureExtractor = chars ? new WordBagEstimator.Options { NgramLength = 4, UseAllLengths = false } : null,
+            CharFeatureExtractor = charLength > 0 ? new WordBagEstimator.Options { NgramLength = charLength, UseAllLengths = allCharLengths } : null,
             Norm = TextFeaturizingEstimator.NormFunction.L2,
         };
 
@@ -60,13 +68,13 @@ public static class ClassifierPipelines
             MaximumNumberOfIterations = 100,
         });
 
-    private static IEstimator<ITransformer> Lbfgs(MLContext ml) =>
+    private static IEstimator<ITransformer> Lbfgs(MLContext ml, float l2) =>
         ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
         {
             LabelColumnName = LabelKey,
             FeatureColumnName = "Features",
             NumberOfThreads = 1,
-            L2Regularization = 0.01f,
+            L2Regularization = l2,
             L1Regularization = 0f,
         });
 
