@@ -1,0 +1,73 @@
+using Microsoft.Bot.Builder;
+using Microsoft.Bot.Builder.Integration.AspNet.Core;
+using Microsoft.Bot.Builder.TraceExtensions;
+using Microsoft.Bot.Connector.Authentication;
+using SupportBot.Bot.Conversation;
+using BotChannels = Microsoft.Bot.Connector.Channels;
+
+namespace SupportBot.Web.Channels.BotFramework;
+
+/// <summary>
+/// The Bot Framework adapter with the cross-cutting concerns of every turn: the transcript, the
+/// typing indicator, one turn at a time per conversation (so two quick messages do not race for
+/// the same state), and the one place errors are handled. One constructor, so dependency
+/// injection is not left to choose between <see cref="CloudAdapter"/>'s.
+/// </summary>
+public sealed class AdapterWithErrorHandler : CloudAdapter
+{
+    private const string ErrorTraceType = "https://www.botframework.com/schemas/error";
+
+    public AdapterWithErrorHandler(
+        BotFrameworkAuthentication authentication,
+        ILogger<AdapterWithErrorHandler> logger,
+        ConversationState conversationState,
+        ITranscriptStore transcriptStore)
+        : base(authentication, logger)
+    {
+        Use(new TranscriptLoggerMiddleware(transcriptStore));
+
+        // Before the typing indicator: ShowTypingMiddleware keeps one typing task per conversation
+        // in a shared table, and two turns of one conversation at once make it cancel a disposed
+        // token (an ObjectDisposedException that fails the turn).
+        Use(new OneTurnAtATimeMiddleware());
+        Use(new ShowTypingMiddleware());
+
+        OnTurnError = async (turnContext, exception) =>
+        {
+            var activity = turnContext.Activity;
+            logger.LogError(
+                exception,
+                "Unhandled error in a {ActivityType} turn of conversation {ConversationId} on {ChannelId}",
+                activity.Type,
+                activity.Conversation?.Id,
+                activity.ChannelId);
+
+            try
+            {
+                // The dialog state may be what broke the turn: start the conversation afresh.
+                await conversationState.DeleteAsync(turnContext);
+            }
+            catch (Exception stateError)
+            {
+                logger.LogError(stateError, "Could not clear the state of conversation {ConversationId}", activity.Conversation?.Id);
+            }
+
+            try
+            {
+                await turnContext.SendActivityAsync(
+                    "Sorry, something went wrong on my side. Please try again, or ask your question in other words.");
+
+                // The details are for the developer's Emulator only (the adapter drops traces on
+                // other channels, but an expectReplies caller would get them in its response).
+                if (activity.ChannelId == BotChannels.Emulator)
+                {
+                    await turnContext.TraceActivityAsync("OnTurnError Trace", exception.Message, ErrorTraceType, "TurnError");
+                }
+            }
+            catch (Exception reportError)
+            {
+                logger.LogError(reportError, "Could not tell conversation {ConversationId} about the error", activity.Conversation?.Id);
+            }
+        };
+    }
+}

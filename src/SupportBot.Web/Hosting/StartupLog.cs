@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using SupportBot.Web.Channels.BotFramework;
+using SupportBot.Web.Health;
+
+namespace SupportBot.Web.Hosting;
+
+/// <summary>Once the server listens, says where: the URLs, the Emulator endpoint, the REST API and the health URLs.</summary>
+public static class StartupLog
+{
+    public static WebApplication LogAddressesOnStart(this WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SupportBot.Web");
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            var appId = app.Configuration["MicrosoftAppId"];
+            var authenticated = !string.IsNullOrWhiteSpace(appId);
+            if (!authenticated)
+            {
+                logger.LogWarning(
+                    "No MicrosoftAppId is configured: {Endpoint} accepts unauthenticated requests, as the Bot Framework Emulator sends locally. Configure MicrosoftAppId and MicrosoftAppPassword before the bot is reachable from other machines.",
+                    BotMessagesEndpoint.Route);
+            }
+
+            if (addresses.Count == 0)
+            {
+                return;
+            }
+
+            logger.LogInformation("SupportBot is serving on {Urls}", string.Join(", ", addresses));
+            foreach (var root in addresses.Select(Browsable))
+            {
+                if (authenticated)
+                {
+                    logger.LogInformation("Bot Framework channel endpoint: {BotEndpoint} (app id {MicrosoftAppId})", root + BotMessagesEndpoint.Route, appId);
+                }
+                else
+                {
+                    logger.LogInformation("Bot Framework Emulator endpoint: {EmulatorEndpoint} (leave the app id and password empty)", root + BotMessagesEndpoint.Route);
+                }
+
+                logger.LogInformation(
+                    "Help-desk REST API: {ApiBase} (OpenAPI document {OpenApiDocument})", root + "/api/v1", root + "/openapi/v1.json");
+                logger.LogInformation(
+                    "Health: {Liveness} (alive), {Readiness} (ready)", root + HealthEndpoints.Liveness, root + HealthEndpoints.Readiness);
+            }
+        });
+        return app;
+    }
+
+    // "http://+:3978" or "http://0.0.0.0:3978" is a binding, not an address to open: show localhost.
+    private static string Browsable(string address)
+    {
+        var uri = new UriBuilder(address.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
+        if (uri.Host is "0.0.0.0" or "[::]" or "::")
+        {
+            uri.Host = "localhost";
+        }
+
+        return uri.Uri.GetLeftPart(UriPartial.Authority);
+    }
+}

@@ -1,0 +1,162 @@
+using System.Buffers;
+using System.Net.Mime;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using SupportBot.Web.Configuration;
+
+namespace SupportBot.Web.Http;
+
+/// <summary>
+/// The checks every JSON endpoint gets before its handler runs: a JSON content type (else 415), a
+/// body no larger than <c>Api:MaxRequestBodyBytes</c> (else 413), and a body that is a JSON object
+/// (else 400 with a short reason). The Bot Framework adapter would answer an empty 400 to all
+/// three, and read any size of body into memory first.
+/// </summary>
+public static class JsonBodyChecks
+{
+    public static IServiceCollection AddJsonBodyChecks(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<ApiOptions>(ApiOptions.Section);
+        return services;
+    }
+
+    public static IApplicationBuilder UseJsonBodyChecks(this IApplicationBuilder app) => app.UseMiddleware<JsonBodyMiddleware>();
+
+    /// <summary>Marks an endpoint as taking a JSON object body, checked by the middleware.</summary>
+    public static TBuilder RequireJsonBody<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(JsonBodyRequired.Instance);
+
+    private sealed class JsonBodyRequired
+    {
+        public static readonly JsonBodyRequired Instance = new();
+    }
+
+    private sealed class JsonBodyMiddleware(RequestDelegate next, IOptions<ApiOptions> options)
+    {
+        private const int ChunkSize = 16 * 1024;
+
+        public async Task InvokeAsync(HttpContext context)
+        {
+            if (context.GetEndpoint()?.Metadata.GetMetadata<JsonBodyRequired>() is null)
+            {
+                await next(context);
+                return;
+            }
+
+            var request = context.Request;
+            var limit = options.Value.MaxRequestBodyBytes;
+            if (!IsJson(request.ContentType))
+            {
+                await Problem(context, StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json.");
+                return;
+            }
+
+            if (request.ContentLength > limit)
+            {
+                await Problem(context, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {limit} bytes.");
+                return;
+            }
+
+            var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+            if (sizeFeature is { IsReadOnly: false })
+            {
+                sizeFeature.MaxRequestBodySize = limit;
+            }
+
+            var body = new MemoryStream();
+            context.Response.RegisterForDispose(body);
+            try
+            {
+                if (!await TryCopyAsync(request.Body, body, limit, context.RequestAborted))
+                {
+                    await Problem(context, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {limit} bytes.");
+                    return;
+                }
+            }
+            catch (BadHttpRequestException ex)
+            {
+                // Kestrel's own limit or a malformed chunked body.
+                await Problem(context, ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? $"The body is larger than {limit} bytes."
+                    : "The body could not be read.");
+                return;
+            }
+
+            JsonDocument document;
+            try
+            {
+                document = JsonDocument.Parse(WithoutByteOrderMark(body.GetBuffer().AsMemory(0, (int)body.Length)));
+            }
+            catch (JsonException ex)
+            {
+                await Problem(
+                    context,
+                    StatusCodes.Status400BadRequest,
+                    $"The body is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}).");
+                return;
+            }
+
+            context.Response.RegisterForDispose(document);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                await Problem(context, StatusCodes.Status400BadRequest, "The body must be a JSON object.");
+                return;
+            }
+
+            // The handler reads the checked copy; endpoint filters may look at the parsed one.
+            context.Features.Set(new JsonBodyFeature(document.RootElement));
+            body.Position = 0;
+            request.Body = body;
+            request.ContentLength = body.Length;
+            await next(context);
+        }
+
+        private static bool IsJson(string? contentType)
+        {
+            if (string.IsNullOrEmpty(contentType))
+            {
+                return false;
+            }
+
+            var mediaType = contentType.Split(';', 2)[0].Trim();
+            return string.Equals(mediaType, MediaTypeNames.Application.Json, StringComparison.OrdinalIgnoreCase)
+                || (mediaType.StartsWith("application/", StringComparison.OrdinalIgnoreCase)
+                    && mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+        }
+
+        private static async Task<bool> TryCopyAsync(Stream source, MemoryStream destination, long limit, CancellationToken cancellationToken)
+        {
+            var chunk = ArrayPool<byte>.Shared.Rent(ChunkSize);
+            try
+            {
+                int read;
+                while ((read = await source.ReadAsync(chunk.AsMemory(0, ChunkSize), cancellationToken)) > 0)
+                {
+                    if (destination.Length + read > limit)
+                    {
+                        return false;
+                    }
+
+                    destination.Write(chunk, 0, read);
+                }
+
+                return true;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(chunk);
+            }
+        }
+
+        private static ReadOnlyMemory<byte> WithoutByteOrderMark(ReadOnlyMemory<byte> utf8) =>
+            utf8.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? utf8[3..] : utf8;
+
+        private static Task Problem(HttpContext context, int status, string detail) =>
+            TypedResults.Problem(detail: detail, statusCode: status).ExecuteAsync(context);
+    }
+}
+
+/// <summary>The request body as parsed by <see cref="JsonBodyChecks"/>: a JSON object.</summary>
+public sealed record JsonBodyFeature(JsonElement Root);

@@ -1,0 +1,38 @@
+using SupportBot.Web.Channels.BotFramework;
+using SupportBot.Web.Classification;
+using SupportBot.Web.Health;
+using SupportBot.Web.HelpDesk;
+using SupportBot.Web.Hosting;
+using SupportBot.Web.Http;
+using SupportBot.Web.Knowledge;
+using SupportBot.Web.Storage;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.LetEnvironmentOverrideUrls(args);  // Urls: appsettings.json < ASPNETCORE_URLS < --urls
+
+builder.Services.AddProblemResponses();     // every error is a ProblemDetails, never a stack trace
+builder.Services.AddJsonBodyChecks();       // 400 / 413 / 415 before a JSON endpoint runs (Api:*)
+builder.Services.AddKnowledgeBase();        // training-data/, validated at start
+builder.Services.AddIntentModel();          // Classifier:*: the model, reloaded when retrained; the decision policy
+builder.Services.AddBotStorage();           // Storage:*: IStorage and the transcript store
+builder.Services.AddBotFramework();         // authentication, AdapterWithErrorHandler, the bot
+builder.Services.AddHealth();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseProblemResponses();
+app.UseJsonBodyChecks();
+
+app.MapBotMessages();                       // POST /api/messages
+app.MapHelpDeskApi();                       // /api/v1/answers, /api/v1/faq
+app.MapHealth();                            // /healthz, /readyz
+app.MapOpenApi();                           // /openapi/v1.json
+app.LogAddressesOnStart();
+
+app.Run();
+
+/// <summary>The host's entry point, public for the tests' WebApplicationFactory.</summary>
+public partial class Program
+{
+}

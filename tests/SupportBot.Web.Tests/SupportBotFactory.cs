@@ -1,0 +1,95 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+
+namespace SupportBot.Web.Tests;
+
+/// <summary>
+/// The host under test: the repository's training data, the model trained once for the test run,
+/// and a SQLite database of its own in a temporary folder. As a class fixture, each test class
+/// gets one; tests that need other settings create their own with <see cref="WithSettings"/>.
+/// </summary>
+public sealed class SupportBotFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly string? _ownedDirectory;
+
+    public SupportBotFactory(TrainedModelFixture model)
+        : this(model, settings: null, databasePath: null)
+    {
+    }
+
+    private SupportBotFactory(TrainedModelFixture model, IReadOnlyDictionary<string, string?>? settings, string? databasePath)
+    {
+        if (databasePath is null)
+        {
+            _ownedDirectory = Directory.CreateTempSubdirectory("supportbot-web-tests-db-").FullName;
+            databasePath = Path.Combine(_ownedDirectory, "supportbot.db");
+        }
+
+        DatabasePath = databasePath;
+        _settings = new Dictionary<string, string?>
+        {
+            ["Classifier:ModelPath"] = model.ModelPath,
+            ["Storage:Provider"] = "Sqlite",
+            ["Storage:Sqlite:Path"] = DatabasePath,
+
+            // Configuration filters win over SetMinimumLevel: keep the test output to what went wrong.
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+    }
+
+    public string DatabasePath { get; }
+
+    /// <summary>A host with extra or replaced settings; on the given database file when one is named (the caller then owns it).</summary>
+    public static SupportBotFactory WithSettings(TrainedModelFixture model, IReadOnlyDictionary<string, string?> settings, string? databasePath = null) =>
+        new(model, settings, databasePath);
+
+    /// <summary>Waits until /readyz answers 200 (the model is loaded in the background).</summary>
+    public async Task<HttpClient> CreateReadyClientAsync()
+    {
+        var client = CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            using var response = await client.GetAsync("/readyz");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return client;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"/readyz still answers {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(_settings));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing && _ownedDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_ownedDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A pooled SQLite connection may still hold the file; the temp folder is cleaned later.
+            }
+        }
+    }
+}
