@@ -13,8 +13,22 @@ echo "== format"
 dotnet format SupportBot.sln --verify-no-changes --no-restore
 
 echo "== tests"
+results=$(mktemp -d)
 status=0
 for project in tests/*.Tests/*.csproj; do
-  dotnet test "$project" -c Release --no-build --nologo --logger "console;verbosity=normal" || status=1
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build --nologo \
+    --logger "console;verbosity=normal" --logger "trx;LogFileName=$results/$name.trx" || status=1
 done
+
+# One closing line over every project, counted from the test results themselves.
+passed=0 failed=0 skipped=0
+for trx in "$results"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" || true)
+  value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(value passed))) failed=$((failed + $(value failed)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+rm -rf "$results"
+echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

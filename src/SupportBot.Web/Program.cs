@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using SupportBot.Core.Knowledge;
 using SupportBot.Web.Channels.BotFramework;
 using SupportBot.Web.Classification;
 using SupportBot.Web.Health;
@@ -30,7 +32,17 @@ app.MapHealth();                            // /healthz, /readyz
 app.MapOpenApi();                           // /openapi/v1.json
 app.LogAddressesOnStart();
 
-app.Run();
+try
+{
+    app.Run();
+    return 0;
+}
+catch (Exception ex) when (ex is OptionsValidationException or KnowledgeBaseException)
+{
+    // A setting or the training data is wrong: say what, without a stack trace, and exit non-zero.
+    Console.Error.WriteLine($"SupportBot cannot start: {ex.Message}");
+    return 1;
+}
 
 /// <summary>The host's entry point, public for the tests' WebApplicationFactory.</summary>
 public partial class Program

@@ -21,6 +21,9 @@ public sealed class QuestionRouter(
 {
     private const int Alternatives = 3;
 
+    /// <summary>A runner-up this likely is offered after "No" before the related entries.</summary>
+    private const float LikelyAlternative = 0.05f;
+
     private readonly Dictionary<string, FaqEntry> _byQuestion = knowledgeBase.Entries
         .GroupBy(e => TextNormalizer.Normalize(e.Question)).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
@@ -86,10 +89,14 @@ public sealed class QuestionRouter(
 
     private Task BeginAnswerAsync(DialogContext dialogs, FaqEntry entry, IntentRanking ranking, string? platform, CancellationToken cancellationToken)
     {
-        var alternatives = ranking.Scores
-            .Where(s => s.Intent != entry.Id && knowledgeBase.IsFaqEntry(s.Intent))
-            .Take(Alternatives)
-            .Select(s => s.Intent);
+        // After a confident answer the runners-up are near zero and mostly noise; the entries a
+        // person linked to this one come before them.
+        var ranked = ranking.Scores.Where(s => s.Intent != entry.Id && knowledgeBase.IsFaqEntry(s.Intent)).ToList();
+        var alternatives = ranked.Where(s => s.Probability >= LikelyAlternative).Select(s => s.Intent)
+            .Concat(entry.Related)
+            .Concat(ranked.Select(s => s.Intent))
+            .Distinct()
+            .Take(Alternatives);
         return dialogs.BeginAsync(AnswerDialog.DialogId, AnswerDialog.Arguments(entry.Id, alternatives, platform), cancellationToken);
     }
 }

@@ -13,7 +13,21 @@ public static class ValidatedOptions
         where TOptions : class
     {
         services.AddSingleton<IValidateOptions<TOptions>>(new SectionAnnotationsValidator<TOptions>(section));
-        return services.AddOptions<TOptions>().BindConfiguration(section).ValidateOnStart();
+        return services.AddOptions<TOptions>()
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                try
+                {
+                    configuration.GetSection(section).Bind(options);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    // "Failed to convert configuration value 'lots' at 'Api:MaxRequestBodyBytes'...":
+                    // a bad setting like any other, reported the same way.
+                    throw new OptionsValidationException(section, typeof(TOptions), [ex.Message]);
+                }
+            })
+            .ValidateOnStart();
     }
 
     /// <summary>Runs the data annotations of an options class and prefixes each failure with its key.</summary>

@@ -96,6 +96,7 @@ public sealed class ConversationTests(BotFixture fixture)
                 var choices = a.Choices();
                 Assert.Equal(4, choices.Count);
                 Assert.DoesNotContain(QuestionOf("change-app-owner"), choices);
+                Assert.Contains(QuestionOf(fixture.KnowledgeBase.Find("change-app-owner")!.Related[0]), choices);
                 Assert.All(choices.SkipLast(1), c => Assert.Contains(fixture.KnowledgeBase.Entries, e => e.Question == c));
                 Assert.Equal(BotTexts.TalkToPerson, choices[^1]);
             })

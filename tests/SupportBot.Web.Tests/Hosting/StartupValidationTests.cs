@@ -1,9 +1,11 @@
+using System.Diagnostics;
+
 namespace SupportBot.Web.Tests.Hosting;
 
 /// <summary>
 /// A bad setting or invalid training data stops the host at start, with a message that says what
-/// to fix. These run the host's entry point itself, as <c>dotnet run</c> does: when the start fails
-/// very early, WebApplicationFactory can report an ObjectDisposedException instead of the failure.
+/// to fix and no stack trace. These run the built host as a process, as a user does: when the start
+/// fails very early, WebApplicationFactory can report an ObjectDisposedException instead.
 /// </summary>
 [Collection(WebHostCollection.Name)]
 public sealed class StartupValidationTests(TrainedModelFixture model)
@@ -53,7 +55,7 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
         }
     }
 
-    /// <summary>Runs the host's entry point with the settings as command-line arguments; returns the messages of the failure that stopped it.</summary>
+    /// <summary>Runs the built host as <c>dotnet SupportBot.Web.dll</c> with the settings as arguments; returns what it printed when it refused to start.</summary>
     private async Task<string> StartFailureAsync(params (string Key, string Value)[] settings)
     {
         var folder = Directory.CreateTempSubdirectory("supportbot-web-tests-start-").FullName;
@@ -63,7 +65,6 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
             {
                 ["contentRoot"] = Path.Combine(Path.GetDirectoryName(model.TrainingData.Root)!, "src", "SupportBot.Web"),
                 ["urls"] = "http://127.0.0.1:0",
-                ["Logging:LogLevel:Default"] = "None",
                 ["Classifier:ModelPath"] = model.ModelPath,
                 ["Storage:Sqlite:Path"] = Path.Combine(folder, "supportbot.db"),
             };
@@ -72,33 +73,35 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
                 args[key] = value;
             }
 
-            var entryPoint = typeof(Program).Assembly.EntryPoint!;
-            var run = Task.Run(() => entryPoint.Invoke(null, [args.Select(a => $"--{a.Key}={a.Value}").ToArray()]));
-            var error = await Record.ExceptionAsync(() => run.WaitAsync(TimeSpan.FromSeconds(60)));
+            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = folder,
+            };
+            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SupportBot.Web.dll"));
+            foreach (var (key, value) in args)
+            {
+                start.ArgumentList.Add($"--{key}={value}");
+            }
 
-            Assert.NotNull(error);
-            Assert.IsNotType<TimeoutException>(error);
-            return AllMessages(error);
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(timeout.Token);
+            var output = await stdout + await stderr;
+
+            Assert.True(process.ExitCode == 1, $"exit code {process.ExitCode}: {output}");
+            Assert.Contains("SupportBot cannot start: ", output, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+            return output;
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static string AllMessages(Exception error)
-    {
-        var messages = new List<string>();
-        for (var e = error; e is not null; e = e.InnerException)
-        {
-            messages.Add(e.Message);
-            if (e is AggregateException aggregate)
-            {
-                messages.AddRange(aggregate.InnerExceptions.Select(AllMessages));
-            }
-        }
-
-        return string.Join(Environment.NewLine, messages);
     }
 
     private static void CopyDirectory(string source, string destination)
