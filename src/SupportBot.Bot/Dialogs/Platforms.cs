@@ -13,23 +13,40 @@ public static class Platforms
         ("rest-api", "REST API"),
     ];
 
-    // Words people use for each platform, matched as whole normalised words or word pairs.
-    private static readonly (string Key, string[] Words)[] Synonyms =
-    [
-        ("javascript", ["javascript", "js", "web", "browser", "kakao js", "javascript sdk", "js sdk", "web sdk"]),
-        ("android", ["android", "kotlin", "aos", "android sdk", "apk"]),
-        ("ios", ["ios", "iphone", "ipad", "swift", "objective c", "objc", "ios sdk", "xcode"]),
-        ("rest-api", ["rest", "rest api", "restapi", "server", "backend", "http api", "curl"]),
-    ];
+    // Words and word pairs people use for each platform, matched against the normalised text.
+    private static readonly Dictionary<string, string> Synonyms = new(StringComparer.Ordinal)
+    {
+        ["javascript"] = "javascript", ["js"] = "javascript", ["web"] = "javascript", ["browser"] = "javascript",
+        ["android"] = "android", ["kotlin"] = "android", ["aos"] = "android", ["apk"] = "android",
+        ["ios"] = "ios", ["iphone"] = "ios", ["ipad"] = "ios", ["swift"] = "ios", ["objc"] = "ios", ["xcode"] = "ios",
+        ["objective c"] = "ios",
+        ["rest"] = "rest-api", ["restapi"] = "rest-api", ["server"] = "rest-api", ["backend"] = "rest-api",
+        ["curl"] = "rest-api", ["http api"] = "rest-api",
+    };
 
     /// <summary>The one platform the text names, or null when it names none or several.</summary>
     public static string? Recognize(string? text)
     {
         var words = TextNormalizer.Normalize(text).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var pairs = words.Zip(words.Skip(1), (a, b) => $"{a} {b}");
-        var tokens = words.Concat(pairs).ToHashSet(StringComparer.Ordinal);
-        var found = Synonyms.Where(s => s.Words.Any(tokens.Contains)).Select(s => s.Key).Distinct().ToList();
-        return found.Count == 1 ? found[0] : null;
+        string? found = null;
+        for (var i = 0; i < words.Length; i++)
+        {
+            var platform = Synonyms.GetValueOrDefault(words[i])
+                ?? (i + 1 < words.Length ? Synonyms.GetValueOrDefault($"{words[i]} {words[i + 1]}") : null);
+            if (platform is null || platform == found)
+            {
+                continue;
+            }
+
+            if (found is not null)
+            {
+                return null;
+            }
+
+            found = platform;
+        }
+
+        return found;
     }
 
     public static string Title(string key) => All.First(p => p.Key == key).Title;

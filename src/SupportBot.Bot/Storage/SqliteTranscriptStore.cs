@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Threading.Channels;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Newtonsoft.Json;
 
 namespace SupportBot.Bot.Storage;
@@ -13,8 +16,14 @@ namespace SupportBot.Bot.Storage;
 /// its type and timestamps), a <c>messageDelete</c> replaces it with a tombstone, and either is
 /// dropped when no activity with that id was logged. Pages hold <see cref="PageSize"/> items; the
 /// continuation token is the row id of the page's last item.
+/// Appends are group-committed: activities logged at about the same time (a turn's message and
+/// its replies, or several conversations' turns) are written in one transaction by one writer,
+/// instead of one transaction each competing with the turns for the file's write lock. The task
+/// an append returns completes when it is queued; reads, edits and deletes wait for the
+/// appends logged before them to be committed. An append returns once queued: a crash of the process can lose the
+/// last few milliseconds of transcript, never bot state.
 /// </remarks>
-public sealed class SqliteTranscriptStore : ITranscriptStore
+public sealed class SqliteTranscriptStore : ITranscriptStore, IAsyncDisposable
 {
     public const int PageSize = 20;
 
@@ -27,7 +36,16 @@ public sealed class SqliteTranscriptStore : ITranscriptStore
         MaxDepth = null,
     };
 
+    // Enough to absorb bursts; beyond it, logging waits for the writer rather than growing memory.
+    private const int QueueCapacity = 10_000;
+    private const int MaxBatch = 256;
+
     private readonly SqliteDatabase _database;
+    private readonly Channel<PendingAppend> _appends = Channel.CreateBounded<PendingAppend>(
+        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    private readonly Task _writer;
+    private readonly ILogger _logger;
 
     /// <summary>Transcripts in the SQLite file at <paramref name="databasePath"/> (created if missing).</summary>
     public SqliteTranscriptStore(string databasePath)
@@ -36,10 +54,19 @@ public sealed class SqliteTranscriptStore : ITranscriptStore
     }
 
     /// <summary>Transcripts in a database shared with the bot's other stores.</summary>
-    public SqliteTranscriptStore(SqliteDatabase database)
+    public SqliteTranscriptStore(SqliteDatabase database, ILogger<SqliteTranscriptStore>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _writer = Task.Run(WriteAppendsAsync);
+    }
+
+    /// <summary>Writes what is queued and stops the writer (the host disposes the store on shutdown).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _appends.Writer.TryComplete();
+        await _writer;
     }
 
     public Task LogActivityAsync(IActivity activity)
@@ -63,6 +90,7 @@ public sealed class SqliteTranscriptStore : ITranscriptStore
         ArgumentNullException.ThrowIfNull(channelId);
         ArgumentNullException.ThrowIfNull(conversationId);
         var afterRowId = ParseContinuationToken(continuationToken);
+        await FlushAsync();
 
         await using var connection = await _database.OpenConnectionAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
@@ -92,6 +120,7 @@ public sealed class SqliteTranscriptStore : ITranscriptStore
     {
         ArgumentNullException.ThrowIfNull(channelId);
         var afterRowId = ParseContinuationToken(continuationToken);
+        await FlushAsync();
 
         // A transcript is known by its first activity: that row gives its creation time and its place in the list.
         await using var connection = await _database.OpenConnectionAsync(CancellationToken.None);
@@ -127,6 +156,7 @@ public sealed class SqliteTranscriptStore : ITranscriptStore
     {
         ArgumentNullException.ThrowIfNull(channelId);
         ArgumentNullException.ThrowIfNull(conversationId);
+        await FlushAsync();
 
         await using var connection = await _database.OpenConnectionAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
@@ -138,18 +168,92 @@ public sealed class SqliteTranscriptStore : ITranscriptStore
 
     private async Task AppendAsync(string channelId, string conversationId, IActivity activity)
     {
+        // Serialised now: the caller may change the activity after this returns.
+        var append = new PendingAppend(
+            channelId,
+            conversationId,
+            activity.Id,
+            SqliteDatabase.FormatTimestamp(activity.Timestamp ?? DateTimeOffset.UtcNow),
+            JsonConvert.SerializeObject(activity, ActivityJson));
+        // Queued, not committed: TranscriptLoggerMiddleware logs a turn's activities one after
+        // another, and waiting for each commit would serialise them and spoil the batching.
+        await _appends.Writer.WriteAsync(append);
+    }
+
+    /// <summary>Completes when every append logged before it is committed.</summary>
+    private async Task FlushAsync()
+    {
+        var barrier = PendingAppend.Barrier();
+        if (_appends.Writer.TryWrite(barrier) || await WriteOrClosedAsync(barrier))
+        {
+            await barrier.Committed.Task;
+        }
+    }
+
+    private async Task<bool> WriteOrClosedAsync(PendingAppend append)
+    {
+        try
+        {
+            await _appends.Writer.WriteAsync(append);
+            return true;
+        }
+        catch (ChannelClosedException)
+        {
+            return false;
+        }
+    }
+
+    private async Task WriteAppendsAsync()
+    {
+        var batch = new List<PendingAppend>(MaxBatch);
+        while (await _appends.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _appends.Reader.TryRead(out var append))
+            {
+                batch.Add(append);
+            }
+
+            try
+            {
+                await InsertAsync(batch.Where(a => !a.IsBarrier));
+                batch.ForEach(a => a.Committed.TrySetResult());
+            }
+            catch (Exception ex)
+            {
+                // The writer goes on; a flush waiting on this batch sees the failure.
+                _logger.LogError(ex, "Could not write {Count} transcript activities to {Database}", batch.Count(a => !a.IsBarrier), _database.Path);
+                batch.ForEach(a => a.Committed.TrySetException(ex));
+            }
+        }
+    }
+
+    private async Task InsertAsync(IEnumerable<PendingAppend> appends)
+    {
         await using var connection = await _database.OpenConnectionAsync(CancellationToken.None);
+        await using var transaction = connection.BeginTransaction(deferred: false);
         await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             INSERT INTO transcript_activities (channel_id, conversation_id, activity_id, timestamp, activity)
             VALUES ($channelId, $conversationId, $activityId, $timestamp, $activity)
             """;
-        command.Parameters.AddWithValue("$channelId", channelId);
-        command.Parameters.AddWithValue("$conversationId", conversationId);
-        command.Parameters.AddWithValue("$activityId", (object?)activity.Id ?? DBNull.Value);
-        command.Parameters.AddWithValue("$timestamp", SqliteDatabase.FormatTimestamp(activity.Timestamp ?? DateTimeOffset.UtcNow));
-        command.Parameters.AddWithValue("$activity", JsonConvert.SerializeObject(activity, ActivityJson));
-        await command.ExecuteNonQueryAsync();
+        var channelId = command.Parameters.Add("$channelId", SqliteType.Text);
+        var conversationId = command.Parameters.Add("$conversationId", SqliteType.Text);
+        var activityId = command.Parameters.Add("$activityId", SqliteType.Text);
+        var timestamp = command.Parameters.Add("$timestamp", SqliteType.Text);
+        var activity = command.Parameters.Add("$activity", SqliteType.Text);
+        foreach (var append in appends)
+        {
+            channelId.Value = append.ChannelId;
+            conversationId.Value = append.ConversationId;
+            activityId.Value = (object?)append.ActivityId ?? DBNull.Value;
+            timestamp.Value = append.Timestamp;
+            activity.Value = append.Json;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await transaction.CommitAsync();
     }
 
     /// <summary>Rewrites the first logged activity with that id, in place, so the transcript keeps its order.</summary>
@@ -160,6 +264,7 @@ public sealed class SqliteTranscriptStore : ITranscriptStore
             return;
         }
 
+        await FlushAsync();
         await using var connection = await _database.OpenConnectionAsync(CancellationToken.None);
 
         // Read and rewrite under the write lock, so two edits of one message cannot overwrite each other.
@@ -223,6 +328,15 @@ public sealed class SqliteTranscriptStore : ITranscriptStore
         ServiceUrl = original.ServiceUrl,
         ReplyToId = original.ReplyToId,
     };
+
+    private sealed record PendingAppend(string ChannelId, string ConversationId, string? ActivityId, string Timestamp, string? Json)
+    {
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool IsBarrier => Json is null;
+
+        public static PendingAppend Barrier() => new(string.Empty, string.Empty, null, string.Empty, null);
+    }
 
     private static Activity DeserializeActivity(string json) =>
         JsonConvert.DeserializeObject<Activity>(json, ActivityJson)

@@ -18,7 +18,7 @@ public interface IIntentClassifier
 /// </summary>
 public sealed class IntentClassifier : IIntentClassifier
 {
-    private readonly ConcurrentBag<PredictionEngine<UtteranceRow, ScoreRow>> _engines = [];
+    private readonly ConcurrentBag<Predictor> _engines = [];
     private readonly MLContext _ml;
     private readonly ITransformer _model;
     private readonly string[] _labels;
@@ -50,25 +50,27 @@ public sealed class IntentClassifier : IIntentClassifier
             return new IntentRanking(normalized, [new IntentScore(Intents.OutOfScope, 1f)]);
         }
 
-        if (!_engines.TryTake(out var engine))
+        if (!_engines.TryTake(out var predictor))
         {
-            engine = _ml.Model.CreatePredictionEngine<UtteranceRow, ScoreRow>(_model);
-        }
-
-        float[] scores;
-        try
-        {
-            scores = engine.Predict(new UtteranceRow { Text = normalized }).Score;
-        }
-        finally
-        {
-            _engines.Add(engine);
+            predictor = new Predictor(_ml.Model.CreatePredictionEngine<UtteranceRow, ScoreRow>(_model));
         }
 
         var ranked = new IntentScore[_labels.Length];
-        for (var i = 0; i < ranked.Length; i++)
+        try
         {
-            ranked[i] = new IntentScore(_labels[i], scores[i]);
+            // The input and output rows go back to the pool with their engine: ranking runs on
+            // every turn, and each allocation here is garbage the whole host pays for.
+            predictor.Input.Text = normalized;
+            predictor.Engine.Predict(predictor.Input, ref predictor.Output);
+            var scores = predictor.Output.Score;
+            for (var i = 0; i < ranked.Length; i++)
+            {
+                ranked[i] = new IntentScore(_labels[i], scores[i]);
+            }
+        }
+        finally
+        {
+            _engines.Add(predictor);
         }
 
         // Sorting (label, score) pairs, never looking labels up by score: equal scores stay correct.
@@ -93,6 +95,16 @@ public sealed class IntentClassifier : IIntentClassifier
         {
             File.Delete(temporary);
         }
+    }
+
+    private sealed class Predictor(PredictionEngine<UtteranceRow, ScoreRow> engine)
+    {
+        public PredictionEngine<UtteranceRow, ScoreRow> Engine { get; } = engine;
+
+        public UtteranceRow Input { get; } = new();
+
+        // A field, because Predict fills it in place through a ref.
+        public ScoreRow Output = new();
     }
 
     private static string[] ReadLabels(DataViewSchema outputSchema)

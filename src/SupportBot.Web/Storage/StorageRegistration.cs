@@ -14,7 +14,10 @@ public static class StorageRegistration
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
         services.AddSingleton<IStorage>(sp => Choose<IStorage>(sp, path => new SqliteStorage(path), () => new MemoryStorage()));
-        services.AddSingleton<ITranscriptStore>(sp => Choose<ITranscriptStore>(sp, path => new SqliteTranscriptStore(path), () => new MemoryTranscriptStore()));
+        services.AddSingleton<ITranscriptStore>(sp => Choose<ITranscriptStore>(
+            sp,
+            path => new SqliteTranscriptStore(new SqliteDatabase(path), sp.GetRequiredService<ILogger<SqliteTranscriptStore>>()),
+            () => new MemoryTranscriptStore()));
         return services;
     }
 

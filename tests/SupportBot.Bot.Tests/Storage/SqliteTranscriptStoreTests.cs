@@ -268,7 +268,12 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
     public async Task Transcripts_and_state_share_one_file_and_survive_a_restart()
     {
         var database = new SqliteDatabase(_database.Path);
-        await new SqliteTranscriptStore(database).LogActivityAsync(Message("conversation-1", "hello", Start));
+        await using (var before = new SqliteTranscriptStore(database))
+        {
+            // Disposed as the host disposes it at shutdown, which writes what is queued.
+            await before.LogActivityAsync(Message("conversation-1", "hello", Start));
+        }
+
         await new SqliteStorage(database).WriteAsync(new Dictionary<string, object> { ["state"] = new VisitorNote { Text = "kept" } });
 
         TemporaryDatabase.CloseAllConnections();

@@ -26,11 +26,8 @@ public sealed class AdapterWithErrorHandler : CloudAdapter
     {
         Use(new TranscriptLoggerMiddleware(transcriptStore));
 
-        // Before the typing indicator: ShowTypingMiddleware keeps one typing task per conversation
-        // in a shared table, and two turns of one conversation at once make it cancel a disposed
-        // token (an ObjectDisposedException that fails the turn).
         Use(new OneTurnAtATimeMiddleware());
-        Use(new ShowTypingMiddleware());
+        Use(new TypingIndicatorMiddleware());
 
         OnTurnError = async (turnContext, exception) =>
         {

@@ -1,0 +1,37 @@
+using Microsoft.Bot.Builder;
+using Microsoft.Bot.Builder.Adapters;
+using Microsoft.Bot.Schema;
+using SupportBot.Bot.Conversation;
+
+namespace SupportBot.Bot.Tests.Conversation;
+
+public sealed class TypingIndicatorMiddlewareTests
+{
+    [Fact]
+    public async Task A_slow_turn_shows_typing_before_its_reply()
+    {
+        var adapter = new TestAdapter(TestAdapter.CreateConversation("typing")).Use(new TypingIndicatorMiddleware(TimeSpan.FromMilliseconds(20), TimeSpan.FromSeconds(5)));
+
+        await new TestFlow(adapter, async (turn, ct) =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(400), ct);
+                await turn.SendActivityAsync("done", cancellationToken: ct);
+            })
+            .Send("slow question")
+            .AssertReply(a => Assert.Equal(ActivityTypes.Typing, a.Type))
+            .AssertReply("done")
+            .StartTestAsync();
+    }
+
+    [Fact]
+    public async Task A_fast_turn_shows_no_typing()
+    {
+        var adapter = new TestAdapter(TestAdapter.CreateConversation("typing")).Use(new TypingIndicatorMiddleware(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5)));
+
+        await new TestFlow(adapter, (turn, ct) => turn.SendActivityAsync("done", cancellationToken: ct))
+            .Send("quick question")
+            .AssertReply("done")
+            .AssertNoReply()
+            .StartTestAsync();
+    }
+}
