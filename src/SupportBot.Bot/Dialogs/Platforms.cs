@@ -16,12 +16,27 @@ public static class Platforms
     // Words and word pairs people use for each platform, matched against the normalised text.
     private static readonly Dictionary<string, string> Synonyms = new(StringComparer.Ordinal)
     {
-        ["javascript"] = "javascript", ["js"] = "javascript", ["web"] = "javascript", ["browser"] = "javascript",
-        ["android"] = "android", ["kotlin"] = "android", ["aos"] = "android", ["apk"] = "android",
-        ["ios"] = "ios", ["iphone"] = "ios", ["ipad"] = "ios", ["swift"] = "ios", ["objc"] = "ios", ["xcode"] = "ios",
+        ["javascript"] = "javascript",
+        ["js"] = "javascript",
+        ["web"] = "javascript",
+        ["browser"] = "javascript",
+        ["android"] = "android",
+        ["kotlin"] = "android",
+        ["aos"] = "android",
+        ["apk"] = "android",
+        ["ios"] = "ios",
+        ["iphone"] = "ios",
+        ["ipad"] = "ios",
+        ["swift"] = "ios",
+        ["objc"] = "ios",
+        ["xcode"] = "ios",
         ["objective c"] = "ios",
-        ["rest"] = "rest-api", ["restapi"] = "rest-api", ["server"] = "rest-api", ["backend"] = "rest-api",
-        ["curl"] = "rest-api", ["http api"] = "rest-api",
+        ["rest"] = "rest-api",
+        ["restapi"] = "rest-api",
+        ["server"] = "rest-api",
+        ["backend"] = "rest-api",
+        ["curl"] = "rest-api",
+        ["http api"] = "rest-api",
     };
 
     /// <summary>The one platform the text names, or null when it names none or several.</summary>
