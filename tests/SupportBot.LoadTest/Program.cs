@@ -1,0 +1,112 @@
+using System.Globalization;
+using SupportBot.LoadTest;
+
+// Usage (from the repository root, after 'dotnet build -c Release'):
+//   dotnet run -c Release --no-build --project tests/SupportBot.LoadTest -- [--clients 8] [--seconds 15] [--warmup 5] [--rounds 2] [--storage Sqlite|Memory]
+// Starts the bare echo bot and SupportBot as separate processes and loads each in turn.
+if (args.Length > 0 && args[0] == "echo-host")
+{
+    await EchoBotHost.RunAsync(args[1..]);
+    return 0;
+}
+
+int Option(string name, int fallback)
+{
+    var index = Array.IndexOf(args, $"--{name}");
+    return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+var clients = Option("clients", 8);
+var seconds = Option("seconds", 15);
+var warmup = Option("warmup", 5);
+var rounds = Option("rounds", 2);
+var providerIndex = Array.IndexOf(args, "--storage");
+var provider = providerIndex >= 0 && providerIndex + 1 < args.Length ? args[providerIndex + 1] : "Sqlite";
+
+var root = FindRepositoryRoot();
+var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd('/'))) ?? "Release";
+var webDll = Path.Combine(root, "src", "SupportBot.Web", "bin", configuration, "net10.0", "SupportBot.Web.dll");
+if (!File.Exists(webDll))
+{
+    Console.Error.WriteLine($"Build the host first: dotnet build -c {configuration} (missing {webDll})");
+    return 1;
+}
+
+var work = Directory.CreateTempSubdirectory("supportbot-load-");
+var modelPath = Path.Combine(root, "models", "intent-model.zip");
+var questions = new[]
+{
+    "keyhash mismatch android", "I get Invalid redirect when requesting the authorization code", "how do i change the app owner",
+    "logout does not work with the rest api", "can i log out of every device at once", "og image not updated in kakaotalk share",
+    "API limit has been exceeded", "email is empty even though required consent", "kakao sync simple signup screen not shown",
+    "friend missing from friends api", "message button not showing on pc", "hello", "thanks", "what's the weather in seoul",
+    "the app launch button opens the play store even though the app is installed", "can i recover my old app key",
+    "yes", "no", "how do i add more than 10 domains", "user deleted account but still receives channel messages",
+};
+
+using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+http.DefaultRequestHeaders.ConnectionClose = false;
+var environment = new Dictionary<string, string>
+{
+    ["Storage__Provider"] = provider,
+    ["Storage__Sqlite__Path"] = Path.Combine(work.FullName, "supportbot.db"),
+    ["Classifier__ModelPath"] = modelPath,
+    ["Logging__LogLevel__Default"] = "Warning",
+    ["ASPNETCORE_ENVIRONMENT"] = "Production",
+};
+
+Console.Error.WriteLine($"Load: {clients} clients, {warmup} s warm-up + {seconds} s per run, {rounds} rounds, on {Environment.ProcessorCount} cores");
+var results = new List<LoadResult>();
+TimeSpan readyTime;
+using (var echo = BotProcess.Start(Path.Combine(AppContext.BaseDirectory, "SupportBot.LoadTest.dll"), ["echo-host"], new Dictionary<string, string>()))
+using (var supportBot = BotProcess.Start(webDll, [], environment))
+{
+    await echo.WaitReadyAsync(http, TimeSpan.FromSeconds(30));
+
+    // The first start may train the model (no model file yet); the ready time is measured on a restart.
+    await supportBot.WaitReadyAsync(http, TimeSpan.FromMinutes(3));
+}
+
+using (var echo = BotProcess.Start(Path.Combine(AppContext.BaseDirectory, "SupportBot.LoadTest.dll"), ["echo-host"], new Dictionary<string, string>()))
+using (var supportBot = BotProcess.Start(webDll, [], environment))
+{
+    readyTime = await supportBot.WaitReadyAsync(http, TimeSpan.FromMinutes(1));
+    await echo.WaitReadyAsync(http, TimeSpan.FromSeconds(30));
+    var load = new LoadGenerator(http, questions);
+    for (var round = 1; round <= rounds; round++)
+    {
+        Console.Error.WriteLine($"round {round}/{rounds}: echo bot");
+        results.Add(await load.RunAsync("echo bot", echo.Messages, clients, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), echo.ResidentMb));
+        Console.Error.WriteLine($"round {round}/{rounds}: SupportBot");
+        results.Add(await load.RunAsync("SupportBot", supportBot.Messages, clients, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), supportBot.ResidentMb));
+    }
+}
+
+work.Delete(recursive: true);
+
+Console.WriteLine($"| target | clients | turns | errors | turns/s | p50 ms | p90 ms | p99 ms | peak RSS MB |");
+Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+foreach (var r in results)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Target} | {r.Clients} | {r.Turns} | {r.Errors} | {r.TurnsPerSecond:F0} | {r.P50Ms:F2} | {r.P90Ms:F2} | {r.P99Ms:F2} | {r.PeakRssMb:F0} |"));
+}
+
+var echoRate = results.Where(r => r.Target == "echo bot").Average(r => r.TurnsPerSecond);
+var botRate = results.Where(r => r.Target == "SupportBot").Average(r => r.TurnsPerSecond);
+Console.WriteLine();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SupportBot / echo bot throughput: {botRate / echoRate:P0} (mean of {rounds} rounds: {botRate:F0} vs {echoRate:F0} turns/s)"));
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SupportBot ready (process start to /readyz 200, model file present): {readyTime.TotalSeconds:F2} s"));
+return results.Sum(r => r.Errors) == 0 ? 0 : 3;
+
+static string FindRepositoryRoot()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "SupportBot.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    throw new DirectoryNotFoundException("SupportBot.sln not found above " + AppContext.BaseDirectory);
+}
