@@ -166,19 +166,21 @@ public sealed class SqliteTranscriptStore : ITranscriptStore, IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
-    private async Task AppendAsync(string channelId, string conversationId, IActivity activity)
-    {
-        // Serialised now: the caller may change the activity after this returns.
-        var append = new PendingAppend(
-            channelId,
-            conversationId,
-            activity.Id,
-            SqliteDatabase.FormatTimestamp(activity.Timestamp ?? DateTimeOffset.UtcNow),
-            JsonConvert.SerializeObject(activity, ActivityJson));
-        // Queued, not committed: TranscriptLoggerMiddleware logs a turn's activities one after
-        // another, and waiting for each commit would serialise them and spoil the batching.
-        await _appends.Writer.WriteAsync(append);
-    }
+    /// <summary>
+    /// Queues an activity already serialised by the caller (TranscriptRecorderMiddleware), so that
+    /// recording a turn costs one serialisation per activity rather than a clone and another.
+    /// </summary>
+    public ValueTask AppendSerializedAsync(string channelId, string conversationId, string? activityId, DateTimeOffset timestamp, string json) =>
+        _appends.Writer.WriteAsync(new PendingAppend(channelId, conversationId, activityId, SqliteDatabase.FormatTimestamp(timestamp), json));
+
+    /// <summary>How the store serialises activities; a caller handing it JSON uses the same.</summary>
+    public static string Serialize(IActivity activity) => JsonConvert.SerializeObject(activity, ActivityJson);
+
+    // Queued, not committed: TranscriptLoggerMiddleware logs a turn's activities one after
+    // another, and waiting for each commit would serialise them and spoil the batching.
+    // Serialised now: the caller may change the activity after this returns.
+    private Task AppendAsync(string channelId, string conversationId, IActivity activity) =>
+        AppendSerializedAsync(channelId, conversationId, activity.Id, activity.Timestamp ?? DateTimeOffset.UtcNow, Serialize(activity)).AsTask();
 
     /// <summary>Completes when every append logged before it is committed.</summary>
     private async Task FlushAsync()

@@ -3,6 +3,7 @@ using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Builder.TraceExtensions;
 using Microsoft.Bot.Connector.Authentication;
 using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Storage;
 using BotChannels = Microsoft.Bot.Connector.Channels;
 
 namespace SupportBot.Web.Channels.BotFramework;
@@ -24,9 +25,11 @@ public sealed class AdapterWithErrorHandler : CloudAdapter
         ITranscriptStore transcriptStore)
         : base(authentication, logger)
     {
-        Use(new TranscriptLoggerMiddleware(transcriptStore));
-
+        // The transcript is recorded inside the per-conversation gate, so turns stay in order in it.
         Use(new OneTurnAtATimeMiddleware());
+        Use(transcriptStore is SqliteTranscriptStore sqlite
+            ? new TranscriptRecorderMiddleware(sqlite)
+            : new TranscriptLoggerMiddleware(transcriptStore));
         Use(new TypingIndicatorMiddleware());
 
         OnTurnError = async (turnContext, exception) =>
