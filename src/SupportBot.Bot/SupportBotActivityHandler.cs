@@ -43,7 +43,8 @@ public sealed class SupportBotActivityHandler(
     protected override async Task OnMessageActivityAsync(ITurnContext<IMessageActivity> turnContext, CancellationToken cancellationToken)
     {
         var text = turnContext.Activity.Text?.Trim() ?? string.Empty;
-        if (TextNormalizer.Normalize(text).Length == 0)
+        var command = TextNormalizer.Normalize(text);
+        if (command.Length == 0)
         {
             var hasAttachments = turnContext.Activity.Attachments?.Count > 0;
             await turnContext.SendActivityAsync(Replies.Markdown(hasAttachments ? BotTexts.NonText : BotTexts.Empty), cancellationToken);
@@ -52,7 +53,6 @@ public sealed class SupportBotActivityHandler(
 
         var state = await _dialogState.GetAsync(turnContext, () => new DialogState(), cancellationToken);
         var dialogs = new DialogContext(turnContext, state, _dialogs);
-        var command = TextNormalizer.Normalize(text);
         if (CancelCommands.Contains(command))
         {
             dialogs.CancelAll();

@@ -25,9 +25,14 @@ public sealed class CliContext(CommandLine line, ILoggerFactory loggers)
     /// <summary>The pipeline named by --pipeline (the default when none), checked before any work starts.</summary>
     public ClassifierPipeline Pipeline(string fallback = ClassifierPipelines.DefaultName)
     {
-        var name = Line.Option("pipeline") ?? fallback;
-        return ClassifierPipelines.All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase))
-            ?? throw new UsageException($"Unknown pipeline '{name}'. Known: {string.Join(", ", ClassifierPipelines.All.Select(p => p.Name))}.");
+        try
+        {
+            return ClassifierPipelines.Find(Line.Option("pipeline") ?? fallback);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
     }
 
     public string ModelPath => Path.GetFullPath(

@@ -12,8 +12,6 @@ public sealed class DialogContext(ITurnContext turn, DialogState state, IReadOnl
 
     public DialogFrame? Active => state.Stack.Count > 0 ? state.Stack[^1] : null;
 
-    public bool IsEmpty => state.Stack.Count == 0;
-
     public async Task BeginAsync(string dialogId, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
     {
         if (state.Stack.Count >= MaxDepth)

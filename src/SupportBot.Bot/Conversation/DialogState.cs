@@ -22,6 +22,4 @@ public sealed class DialogFrame
 
     public IReadOnlyList<string> GetList(string key) =>
         Values.TryGetValue(key, out var value) && value.Length > 0 ? value.Split('\n') : [];
-
-    public void SetList(string key, IEnumerable<string> values) => Values[key] = string.Join('\n', values);
 }

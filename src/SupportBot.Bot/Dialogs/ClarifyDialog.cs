@@ -11,6 +11,8 @@ public sealed class ClarifyDialog(KnowledgeBase knowledgeBase, Replies replies) 
     public const string CandidatesKey = "candidates";
     public const string PlatformKey = "platform";
 
+    private static readonly string NoneOfThese = TextNormalizer.Normalize(BotTexts.NoneOfThese);
+
     public string Id => DialogId;
 
     public static Dictionary<string, string> Arguments(IEnumerable<string> candidateIds, string? platform)
@@ -33,7 +35,7 @@ public sealed class ClarifyDialog(KnowledgeBase knowledgeBase, Replies replies) 
         dialogs.End(frame);
 
         var normalized = TextNormalizer.Normalize(text);
-        if (normalized == TextNormalizer.Normalize(BotTexts.NoneOfThese))
+        if (normalized == NoneOfThese)
         {
             await dialogs.Turn.SendActivitiesAsync([.. replies.Fallback()], cancellationToken);
             return true;

@@ -24,6 +24,8 @@ public sealed class QuestionRouter(
     /// <summary>A runner-up this likely is offered after "No" before the related entries.</summary>
     private const float LikelyAlternative = 0.05f;
 
+    private static readonly string TalkToPerson = TextNormalizer.Normalize(BotTexts.TalkToPerson);
+
     private readonly Dictionary<string, FaqEntry> _byQuestion = knowledgeBase.Entries
         .GroupBy(e => TextNormalizer.Normalize(e.Question)).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
@@ -39,7 +41,7 @@ public sealed class QuestionRouter(
             return;
         }
 
-        if (normalized == TextNormalizer.Normalize(BotTexts.TalkToPerson))
+        if (normalized == TalkToPerson)
         {
             await HandoffAsync(dialogs.Turn, cancellationToken);
             return;

@@ -61,8 +61,7 @@ public static class HelpDeskApi
         TypedResults.Ok(knowledgeBase.Categories
             .Select(category => new FaqCategory(
                 category,
-                knowledgeBase.Entries
-                    .Where(e => e.Category == category)
+                knowledgeBase.InCategory(category)
                     .Select(e => new FaqSummary(e.Id, e.Question, e.Related))
                     .ToList()))
             .ToList());

@@ -1,4 +1,3 @@
-using Stopwatch = System.Diagnostics.Stopwatch;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Adapters;
 using Microsoft.Bot.Schema;
@@ -29,7 +28,7 @@ public sealed class TranscriptRecorderMiddlewareTests : IAsyncDisposable
             .Send("keyhash mismatch").AssertReply("echo: keyhash mismatch")
             .StartTestAsync();
 
-        var logged = await LoggedAsync("conversation-1", 4);
+        var logged = await _store.LoggedAsync("conversation-1", 4);
 
         Assert.Equal(["hello", "echo: hello", "keyhash mismatch", "echo: keyhash mismatch"], logged.Select(a => a.AsMessageActivity().Text));
         Assert.Equal([RoleTypes.User, RoleTypes.Bot, RoleTypes.User, RoleTypes.Bot], logged.Select(a => a.From.Role));
@@ -57,7 +56,7 @@ public sealed class TranscriptRecorderMiddlewareTests : IAsyncDisposable
             .Send("question").AssertReply(a => Assert.Equal(ActivityTypes.Typing, a.Type)).AssertReply("answer")
             .StartTestAsync();
 
-        var logged = await LoggedAsync("conversation-1", 2);
+        var logged = await _store.LoggedAsync("conversation-1", 2);
 
         Assert.Equal([ActivityTypes.Message, ActivityTypes.Message], logged.Select(a => a.Type));
     }
@@ -71,20 +70,4 @@ public sealed class TranscriptRecorderMiddlewareTests : IAsyncDisposable
 
     private static Task Echo(ITurnContext turn, CancellationToken cancellationToken) =>
         turn.SendActivityAsync($"echo: {turn.Activity.Text}", cancellationToken: cancellationToken);
-
-    /// <summary>The recorder queues after the turn; a read waits for what was queued before it.</summary>
-    private async Task<IActivity[]> LoggedAsync(string conversationId, int count)
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            var page = await _store.GetTranscriptActivitiesAsync("test", conversationId);
-            if (page.Items.Length >= count || waited.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                return page.Items;
-            }
-
-            await Task.Delay(20);
-        }
-    }
 }

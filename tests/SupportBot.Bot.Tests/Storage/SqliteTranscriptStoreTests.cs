@@ -1,4 +1,3 @@
-using Stopwatch = System.Diagnostics.Stopwatch;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Adapters;
 using Microsoft.Bot.Schema;
@@ -30,7 +29,7 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
             .AssertReply("echo: keyhash mismatch")
             .StartTestAsync();
 
-        var transcript = await LoggedAsync("conversation-1", count: 4);
+        var transcript = await _store.LoggedAsync("conversation-1", count: 4);
 
         Assert.Equal(["hello", "echo: hello", "keyhash mismatch", "echo: keyhash mismatch"], transcript.Select(Text));
         Assert.Equal(["user1", "bot", "user1", "bot"], transcript.Select(a => a.From.Id));
@@ -44,8 +43,8 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
         await new TestFlow(Adapter("conversation-a"), Echo).Send("from a").AssertReply("echo: from a").StartTestAsync();
         await new TestFlow(Adapter("conversation-b"), Echo).Send("from b").AssertReply("echo: from b").StartTestAsync();
 
-        Assert.Equal(["from a", "echo: from a"], (await LoggedAsync("conversation-a", count: 2)).Select(Text));
-        Assert.Equal(["from b", "echo: from b"], (await LoggedAsync("conversation-b", count: 2)).Select(Text));
+        Assert.Equal(["from a", "echo: from a"], (await _store.LoggedAsync("conversation-a", count: 2)).Select(Text));
+        Assert.Equal(["from b", "echo: from b"], (await _store.LoggedAsync("conversation-b", count: 2)).Select(Text));
     }
 
     [Fact]
@@ -77,7 +76,7 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
             .AssertReply("removed the note")
             .StartTestAsync();
 
-        var transcript = await LoggedAsync("conversation-1", count: 5);
+        var transcript = await _store.LoggedAsync("conversation-1", count: 5);
 
         Assert.Equal(
             [ActivityTypes.Message, ActivityTypes.Message, ActivityTypes.MessageDelete, ActivityTypes.Message, ActivityTypes.Message],
@@ -303,22 +302,6 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
 
     private static Task Echo(ITurnContext turn, CancellationToken cancellationToken) =>
         turn.SendActivityAsync($"echo: {turn.Activity.Text}", cancellationToken: cancellationToken);
-
-    /// <summary>TranscriptLoggerMiddleware writes once the turn is over, without awaiting the write: wait for it.</summary>
-    private async Task<IActivity[]> LoggedAsync(string conversationId, int count)
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            var page = await _store.GetTranscriptActivitiesAsync("test", conversationId);
-            if (page.Items.Length >= count || waited.Elapsed > TimeSpan.FromSeconds(10))
-            {
-                return page.Items;
-            }
-
-            await Task.Delay(20);
-        }
-    }
 
     private static string? Text(IActivity activity) => (activity as IMessageActivity)?.Text;
 
