@@ -76,19 +76,19 @@ using (var supportBot = BotProcess.Start(webDll, [], environment))
     for (var round = 1; round <= rounds; round++)
     {
         Console.Error.WriteLine($"round {round}/{rounds}: echo bot");
-        results.Add(await load.RunAsync("echo bot", echo.Messages, clients, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), echo.ResidentMb));
+        results.Add(await load.RunAsync("echo bot", echo.Messages, clients, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), echo.ResidentMb, echo.CpuTime));
         Console.Error.WriteLine($"round {round}/{rounds}: SupportBot");
-        results.Add(await load.RunAsync("SupportBot", supportBot.Messages, clients, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), supportBot.ResidentMb));
+        results.Add(await load.RunAsync("SupportBot", supportBot.Messages, clients, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), supportBot.ResidentMb, supportBot.CpuTime));
     }
 }
 
 work.Delete(recursive: true);
 
-Console.WriteLine($"| target | clients | turns | errors | turns/s | p50 ms | p90 ms | p99 ms | peak RSS MB |");
-Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+Console.WriteLine($"| target | clients | turns | errors | turns/s | p50 ms | p90 ms | p99 ms | peak RSS MB | CPU ms/turn |");
+Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 foreach (var r in results)
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Target} | {r.Clients} | {r.Turns} | {r.Errors} | {r.TurnsPerSecond:F0} | {r.P50Ms:F2} | {r.P90Ms:F2} | {r.P99Ms:F2} | {r.PeakRssMb:F0} |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Target} | {r.Clients} | {r.Turns} | {r.Errors} | {r.TurnsPerSecond:F0} | {r.P50Ms:F2} | {r.P90Ms:F2} | {r.P99Ms:F2} | {r.PeakRssMb:F0} | {r.CpuMsPerTurn:F3} |"));
 }
 
 var echoRate = results.Where(r => r.Target == "echo bot").Average(r => r.TurnsPerSecond);
