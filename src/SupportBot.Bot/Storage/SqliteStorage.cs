@@ -54,8 +54,9 @@ public sealed class SqliteStorage : IStorage
         {
             await using var connection = await _database.OpenConnectionAsync(cancellationToken);
 
-            // One read transaction: several keys come from the same snapshot of the file.
-            await using var transaction = connection.BeginTransaction(deferred: true);
+            // Several keys are read in one transaction, from the same snapshot of the file; one key
+            // (every turn of BotState) needs none: a single statement already reads one snapshot.
+            await using var transaction = keys.Length > 1 ? connection.BeginTransaction(deferred: true) : null;
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = "SELECT etag, document FROM bot_state WHERE state_key = $key";
@@ -112,7 +113,10 @@ public sealed class SqliteStorage : IStorage
         }
 
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
+
+        // Several writes are all or nothing, in one transaction; a single upsert (every turn of
+        // BotState) is atomic on its own, compare included, so it skips BEGIN and COMMIT.
+        await using var transaction = writes.Count > 1 || writes[0].Document is null ? connection.BeginTransaction(deferred: false) : null;
         await using var upsert = connection.CreateCommand();
         upsert.Transaction = transaction;
         upsert.CommandText = UpsertSql;
@@ -128,7 +132,7 @@ public sealed class SqliteStorage : IStorage
             if (write.Document is null)
             {
                 // MemoryStorage keeps a null value, which reads as absent: the same as deleting it.
-                await DeleteKeyAsync(connection, transaction, write.Key, cancellationToken);
+                await DeleteKeyAsync(connection, transaction!, write.Key, cancellationToken);
                 continue;
             }
 
@@ -144,7 +148,10 @@ public sealed class SqliteStorage : IStorage
             }
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
     }
 
     public async Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default)
@@ -176,7 +183,7 @@ public sealed class SqliteStorage : IStorage
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<string?> ReadETagAsync(SqliteConnection connection, SqliteTransaction transaction, string key, CancellationToken cancellationToken)
+    private static async Task<string?> ReadETagAsync(SqliteConnection connection, SqliteTransaction? transaction, string key, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
