@@ -18,16 +18,20 @@ builder.Services.AddKnowledgeBase();        // training-data/, validated at star
 builder.Services.AddIntentModel();          // Classifier:*: the model, reloaded when retrained; the decision policy
 builder.Services.AddBotStorage();           // Storage:*: IStorage and the transcript store
 builder.Services.AddBotFramework();         // authentication, AdapterWithErrorHandler, the bot
+builder.Services.AddHelpDesk();             // HelpDesk:*: API keys, the ticket webhook and its dispatcher
 builder.Services.AddHealth();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
 app.UseProblemResponses();
+app.UseApiKeys();                           // 401 before a protected endpoint reads its body
 app.UseJsonBodyChecks();
 
 app.MapBotMessages();                       // POST /api/messages
-app.MapHelpDeskApi();                       // /api/v1/answers, /api/v1/faq
+app.MapHelpDeskApi()                        // /api/v1/answers, /api/v1/faq
+    .RequireApiKey(ApiKeyScope.Faq);        //   a key only with HelpDesk:RequireApiKeyForFaq
+app.MapTicketsApi();                        // /api/v1/tickets, /api/v1/webhook-events
 app.MapHealth();                            // /healthz, /readyz
 app.MapOpenApi();                           // /openapi/v1.json
 app.LogAddressesOnStart();

@@ -18,6 +18,10 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
     [InlineData("Classifier:TrainingDataPath", "/no/such/training-data", "Classifier:TrainingDataPath")]
     [InlineData("Classifier:FirstModelTimeout", "00:00:00", "Classifier:FirstModelTimeout")]
     [InlineData("Api:MaxRequestBodyBytes", "0", "Api:MaxRequestBodyBytes")]
+    [InlineData("HelpDesk:ApiKeys:0:Key", "changeme", "HelpDesk:ApiKeys:0:Key")]
+    [InlineData("HelpDesk:Webhook:Url", "not a url", "HelpDesk:Webhook:Url")]
+    [InlineData("HelpDesk:Webhook:Url", "http://127.0.0.1:9/hooks", "HelpDesk:Webhook:Secret")]
+    [InlineData("HelpDesk:Webhook:MaxAttempts", "0", "HelpDesk:Webhook:MaxAttempts")]
     public async Task A_bad_setting_stops_the_host_naming_the_key(string key, string value, string named)
     {
         var error = await StartFailureAsync((key, value));
