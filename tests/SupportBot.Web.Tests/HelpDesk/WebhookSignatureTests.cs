@@ -14,11 +14,12 @@ public sealed class WebhookSignatureTests
     [Fact]
     public void The_signature_is_hmac_sha256_over_the_timestamp_a_dot_and_the_body_in_lowercase_hex()
     {
-        // As a receiver computes it in any language: HMAC-SHA256(secret, "1740819600." + body).
-        using var hmac = new System.Security.Cryptography.HMACSHA256(Encoding.UTF8.GetBytes(Secret));
-        var expected = "sha256=" + Convert.ToHexStringLower(hmac.ComputeHash(Encoding.UTF8.GetBytes($"{Timestamp}.").Concat(Body).ToArray()));
-
-        Assert.Equal(expected, WebhookSignature.Sign(Secret, Now.ToUnixTimeSeconds(), Body));
+        // The value the README's Python check computes for the same secret, timestamp and body:
+        // "sha256=" + hmac.new(secret, b"1740819600." + body, sha256).hexdigest().
+        Assert.Equal("1740819600", Timestamp);
+        Assert.Equal(
+            "sha256=3b811187b515581d63426daad3f5326fb5e194be39b78549e54f8d657aa4959e",
+            WebhookSignature.Sign(Secret, Now.ToUnixTimeSeconds(), Body));
     }
 
     [Fact]
