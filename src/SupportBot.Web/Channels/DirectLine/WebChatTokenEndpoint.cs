@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SupportBot.Web.Channels.DirectLine.Credentials;
@@ -48,12 +49,15 @@ public static class WebChatTokenEndpoint
 /// <summary>Tokens from Azure Bot Service's Direct Line (<c>POST {AzureBaseUrl}/tokens/generate</c> with <c>DirectLine:AzureSecret</c>).</summary>
 public sealed class AzureDirectLineTokens(HttpClient http, IOptions<DirectLineOptions> options)
 {
+    private static readonly JsonSerializerOptions WithoutNulls = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     public async Task<ConversationResponse> GenerateAsync(string userId, CancellationToken cancellationToken)
     {
         var url = new Uri(options.Value.AzureBaseUrl.ToString().TrimEnd('/') + "/tokens/generate");
         using var request = new HttpRequestMessage(HttpMethod.Post, url)
         {
-            Content = JsonContent.Create(new StartRequest(new StartUser(userId, Name: null), Locale: null)),
+            // Buffered, so it goes with a Content-Length as Azure's own clients send it.
+            Content = new StringContent(JsonSerializer.Serialize(new StartRequest(new StartUser(userId, Name: null), Locale: null), WithoutNulls), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", options.Value.AzureSecret);
         using var response = await http.SendAsync(request, cancellationToken);
