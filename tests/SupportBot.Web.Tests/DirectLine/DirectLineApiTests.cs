@@ -354,4 +354,18 @@ public sealed class DirectLineApiTests(SupportBotFactory host) : IClassFixture<S
         Assert.Contains("watermark=1&t=", (string)body["streamUrl"]!, StringComparison.Ordinal);
         Assert.Equal(conversation.UserId, DirectLineCalls.TokenUser((string)body["token"]!));
     }
+
+    [Fact]
+    public async Task An_activity_sent_to_api_messages_cannot_write_into_a_direct_line_conversation()
+    {
+        var calls = Calls();
+        var conversation = await calls.StartAsync();
+        var spoofed = Channels.Activities.Message("http://127.0.0.1:9/v3/directline/", conversation.Id, "keyhash mismatch android");
+        spoofed["channelId"] = "directline";
+
+        using var response = await Channels.Activities.PostActivityAsync(calls.Http, spoofed);
+
+        var (activities, _) = await calls.GetActivitiesAsync(conversation);
+        Assert.Equal([BotTexts.Welcome], activities.Select(a => a.Text()));
+    }
 }
