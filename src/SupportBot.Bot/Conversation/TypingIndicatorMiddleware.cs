@@ -27,7 +27,9 @@ public sealed class TypingIndicatorMiddleware(TimeSpan delay, TimeSpan period) :
         }
 
         using var turnOver = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var sending = new SemaphoreSlim(1, 1);
+        // Not disposed: the adapter's error handler may still send on this turn after it ends here
+        // (and a SemaphoreSlim whose wait handle is never used holds nothing to release).
+        var sending = new SemaphoreSlim(1, 1);
         var replied = false;
         turnContext.OnSendActivities(async (_, activities, nextSend) =>
         {

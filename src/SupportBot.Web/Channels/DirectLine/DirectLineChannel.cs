@@ -45,18 +45,14 @@ public sealed class DirectLineChannel(
 
         logger.LogInformation("Direct Line conversation {ConversationId} started for user {UserId}", conversationId, userId);
         var user = new ChannelAccount(id: userId, role: RoleTypes.User);
-        var update = new Activity(ActivityTypes.ConversationUpdate)
-        {
-            Id = Guid.NewGuid().ToString("N"),
-            MembersAdded = [Bot, user],
-            From = user,
-            Locale = locale,
-            Timestamp = time.GetUtcNow(),
-        };
+        var update = Addressed(
+            new Activity(ActivityTypes.ConversationUpdate) { Id = Guid.NewGuid().ToString("N"), MembersAdded = [Bot, user], From = user, Locale = locale, Timestamp = time.GetUtcNow() },
+            conversationId,
+            serviceUrl);
 
         try
         {
-            await RunTurnAsync(update, conversationId, serviceUrl);
+            await RunTurnAsync(update);
         }
         catch (Exception ex)
         {
@@ -71,15 +67,11 @@ public sealed class DirectLineChannel(
     public async Task<PostedActivity> PostAsync(string conversationId, string userId, Activity activity, string serviceUrl, CancellationToken cancellationToken)
     {
         activity.From = new ChannelAccount(id: userId, name: activity.From?.Name, role: RoleTypes.User);
-        activity.Conversation = new ConversationAccount(id: conversationId);
-        activity.ChannelId = ChannelId;
-        activity.ServiceUrl = serviceUrl;
-        activity.Recipient = Bot;
-        await log.AppendAsync(conversationId, activity, cancellationToken);
+        await log.AppendAsync(conversationId, Addressed(activity, conversationId, serviceUrl), cancellationToken);
 
         try
         {
-            await RunTurnAsync(activity, conversationId, serviceUrl);
+            await RunTurnAsync(activity);
             return new PostedActivity(activity.Id, BotFailed: false);
         }
         catch (Exception ex)
@@ -89,13 +81,18 @@ public sealed class DirectLineChannel(
         }
     }
 
-    private Task RunTurnAsync(Activity activity, string conversationId, string serviceUrl)
+    // As the bot sees every activity of this channel: to the bot, in the conversation, replies to serviceUrl.
+    private Activity Addressed(Activity activity, string conversationId, string serviceUrl)
     {
         activity.ChannelId = ChannelId;
         activity.ServiceUrl = serviceUrl;
-        activity.Conversation ??= new ConversationAccount(id: conversationId);
-        activity.Recipient ??= Bot;
+        activity.Conversation = new ConversationAccount(id: conversationId);
+        activity.Recipient = Bot;
+        return activity;
+    }
 
+    private Task RunTurnAsync(Activity activity)
+    {
         // The turn is not the HTTP request's: a client that goes away mid-turn still gets the
         // answer in its history. Only the host stopping cancels it.
         var bot = services.GetRequiredService<IBot>();

@@ -104,10 +104,10 @@ public static class DirectLineEndpoints
     private static async Task<IResult> ReconnectAsync(
         string conversationId, string? watermark, HttpRequest request, DirectLineAuthorization authorization, DirectLineTokens tokens, IDirectLineStore store, CancellationToken cancellationToken)
     {
-        var (conversation, error) = await AuthorizeConversationAsync(request, conversationId, authorization, store, cancellationToken);
-        if (error is not null)
+        var access = await AuthorizeConversationAsync(request, conversationId, authorization, store, cancellationToken);
+        if (access.Refusal is not null)
         {
-            return error;
+            return access.Refusal;
         }
 
         if (!TryParseWatermark(watermark, out var from))
@@ -115,16 +115,16 @@ public static class DirectLineEndpoints
             return DirectLineErrors.BadArgument("The watermark is not one this service gave.");
         }
 
-        return TypedResults.Ok(Connect(request, tokens, conversationId, conversation!.UserId, string.IsNullOrEmpty(watermark) ? null : from));
+        return TypedResults.Ok(Connect(request, tokens, conversationId, access.Conversation!.UserId, string.IsNullOrEmpty(watermark) ? null : from));
     }
 
     private static async Task<IResult> PostActivityAsync(
         string conversationId, HttpRequest request, DirectLineAuthorization authorization, IDirectLineStore store, DirectLineChannel channel, CancellationToken cancellationToken)
     {
-        var (_, error) = await AuthorizeConversationAsync(request, conversationId, authorization, store, out var caller, cancellationToken);
-        if (error is not null)
+        var access = await AuthorizeConversationAsync(request, conversationId, authorization, store, cancellationToken);
+        if (access.Refusal is not null)
         {
-            return error;
+            return access.Refusal;
         }
 
         // The body was size-checked and parsed as a JSON object by the JSON body checks.
@@ -140,7 +140,7 @@ public static class DirectLineEndpoints
         }
 
         // A token's user is who speaks; only the secret's holder may speak for a user it names.
-        var userId = caller.Token?.UserId ?? activity.From?.Id;
+        var userId = access.Caller.Token?.UserId ?? activity.From?.Id;
         if (string.IsNullOrWhiteSpace(userId))
         {
             return DirectLineErrors.BadArgument("With the secret, an activity needs 'from.id'.");
@@ -153,10 +153,10 @@ public static class DirectLineEndpoints
     private static async Task<IResult> GetActivitiesAsync(
         string conversationId, string? watermark, HttpRequest request, DirectLineAuthorization authorization, IDirectLineStore store, CancellationToken cancellationToken)
     {
-        var (_, error) = await AuthorizeConversationAsync(request, conversationId, authorization, store, cancellationToken);
-        if (error is not null)
+        var access = await AuthorizeConversationAsync(request, conversationId, authorization, store, cancellationToken);
+        if (access.Refusal is not null)
         {
-            return error;
+            return access.Refusal;
         }
 
         if (!TryParseWatermark(watermark, out var from))
@@ -195,31 +195,22 @@ public static class DirectLineEndpoints
         return new ConversationResponse(conversationId, token, Seconds(tokens.Lifetime), DirectLineUrls.StreamUrl(request, conversationId, watermark, streamToken));
     }
 
-    private static Task<(DirectLineConversation?, IResult?)> AuthorizeConversationAsync(
-        HttpRequest request, string conversationId, DirectLineAuthorization authorization, IDirectLineStore store, CancellationToken cancellationToken) =>
-        AuthorizeConversationAsync(request, conversationId, authorization, store, out _, cancellationToken);
-
     // 401/403 before 404: a caller learns nothing about conversations it may not use.
-    private static Task<(DirectLineConversation?, IResult?)> AuthorizeConversationAsync(
-        HttpRequest request, string conversationId, DirectLineAuthorization authorization, IDirectLineStore store, out DirectLineCaller caller, CancellationToken cancellationToken)
+    private static async Task<ConversationAccess> AuthorizeConversationAsync(
+        HttpRequest request, string conversationId, DirectLineAuthorization authorization, IDirectLineStore store, CancellationToken cancellationToken)
     {
-        if (!authorization.TryAuthorize(request, out caller, out var error))
+        if (!authorization.TryAuthorize(request, out var caller, out var error))
         {
-            return Task.FromResult<(DirectLineConversation?, IResult?)>((null, error));
+            return new ConversationAccess(caller, null, error);
         }
 
         if (!caller.MayUse(conversationId))
         {
-            return Task.FromResult<(DirectLineConversation?, IResult?)>((null, DirectLineErrors.Forbidden("The token is for another conversation.")));
+            return new ConversationAccess(caller, null, DirectLineErrors.Forbidden("The token is for another conversation."));
         }
 
-        return FindAsync(store, conversationId, cancellationToken);
-    }
-
-    private static async Task<(DirectLineConversation?, IResult?)> FindAsync(IDirectLineStore store, string conversationId, CancellationToken cancellationToken)
-    {
         var conversation = await store.FindAsync(conversationId, cancellationToken);
-        return conversation is null ? (null, DirectLineErrors.ConversationNotFound(conversationId)) : (conversation, null);
+        return new ConversationAccess(caller, conversation, conversation is null ? DirectLineErrors.ConversationNotFound(conversationId) : null);
     }
 
     private static async Task<(StartRequest Body, IResult? Error)> ReadStartRequestAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -265,4 +256,7 @@ public static class DirectLineEndpoints
     }
 
     private static int Seconds(TimeSpan lifetime) => (int)lifetime.TotalSeconds;
+
+    /// <summary>Who asked for a conversation, the conversation, or the error to answer instead.</summary>
+    private sealed record ConversationAccess(DirectLineCaller Caller, DirectLineConversation? Conversation, IResult? Refusal);
 }
