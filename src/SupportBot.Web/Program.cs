@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SupportBot.Core.Knowledge;
 using SupportBot.Web.Channels.BotFramework;
+using SupportBot.Web.Channels.DirectLine;
 using SupportBot.Web.Classification;
 using SupportBot.Web.Health;
 using SupportBot.Web.HelpDesk;
@@ -18,6 +19,7 @@ builder.Services.AddKnowledgeBase();        // training-data/, validated at star
 builder.Services.AddIntentModel();          // Classifier:*: the model, reloaded when retrained; the decision policy
 builder.Services.AddBotStorage();           // Storage:*: IStorage and the transcript store
 builder.Services.AddBotFramework();         // authentication, AdapterWithErrorHandler, the bot
+builder.Services.AddDirectLine();           // DirectLine:*, WebChat:*: Direct Line 3.0 in process, tokens, history, CORS, limits
 builder.Services.AddHealth();
 builder.Services.AddOpenApi();
 
@@ -27,6 +29,7 @@ app.UseProblemResponses();
 app.UseJsonBodyChecks();
 
 app.MapBotMessages();                       // POST /api/messages
+app.MapDirectLine();                        // /v3/directline/*, POST /api/webchat/token
 app.MapHelpDeskApi();                       // /api/v1/answers, /api/v1/faq
 app.MapHealth();                            // /healthz, /readyz
 app.MapOpenApi();                           // /openapi/v1.json

@@ -103,10 +103,10 @@ public sealed class SqliteDatabase
         }
     }
 
-    internal static string FormatTimestamp(DateTimeOffset timestamp) =>
+    public static string FormatTimestamp(DateTimeOffset timestamp) =>
         timestamp.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
-    internal static DateTimeOffset ParseTimestamp(string text) =>
+    public static DateTimeOffset ParseTimestamp(string text) =>
         DateTimeOffset.ParseExact(text, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     private async Task CreateSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)

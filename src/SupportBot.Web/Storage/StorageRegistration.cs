@@ -13,15 +13,16 @@ public static class StorageRegistration
         services.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
-        services.AddSingleton<IStorage>(sp => Choose<IStorage>(sp, path => new SqliteStorage(path), () => new MemoryStorage()));
-        services.AddSingleton<ITranscriptStore>(sp => Choose<ITranscriptStore>(
+        services.AddSingleton<IStorage>(sp => ForProvider<IStorage>(sp, path => new SqliteStorage(path), () => new MemoryStorage()));
+        services.AddSingleton<ITranscriptStore>(sp => ForProvider<ITranscriptStore>(
             sp,
             path => new SqliteTranscriptStore(new SqliteDatabase(path), sp.GetRequiredService<ILogger<SqliteTranscriptStore>>()),
             () => new MemoryTranscriptStore()));
         return services;
     }
 
-    private static T Choose<T>(IServiceProvider services, Func<string, T> sqlite, Func<T> memory)
+    /// <summary>The store of the configured provider; <paramref name="sqlite"/> gets the database file's full path.</summary>
+    public static T ForProvider<T>(IServiceProvider services, Func<string, T> sqlite, Func<T> memory)
     {
         var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
         if (options.IsMemory)
