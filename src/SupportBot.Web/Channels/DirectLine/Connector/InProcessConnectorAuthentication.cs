@@ -3,6 +3,7 @@ using Microsoft.Bot.Builder.Skills;
 using Microsoft.Bot.Connector;
 using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Bot.Schema;
+using SupportBot.Web.Channels.BotFramework;
 
 namespace SupportBot.Web.Channels.DirectLine.Connector;
 
@@ -59,7 +60,7 @@ public sealed class InProcessConnectorAuthentication(BotFrameworkAuthentication 
         }
 
         // Beyond the few expected host names (a Host header is the client's to choose), not kept.
-        return kept is null ? NewClient(serviceUrl) : new KeptClient(kept);
+        return kept is null ? NewClient(serviceUrl) : new LentConnectorClient(kept);
     }
 
     // The handler is shared and outlives every client: a client disposes only its HttpClient.
@@ -72,29 +73,5 @@ public sealed class InProcessConnectorAuthentication(BotFrameworkAuthentication 
             DirectLineUrls.IsDirectLineServiceUrl(serviceUrl)
                 ? Task.FromResult(connectors.InProcessClient(serviceUrl))
                 : inner.CreateAsync(serviceUrl, audience, cancellationToken);
-    }
-
-    /// <summary>A kept client lent for one turn: the adapter disposes what the factory gave it, which must not end the kept one.</summary>
-    private sealed class KeptClient(ConnectorClient client) : IConnectorClient
-    {
-        public Uri BaseUri
-        {
-            get => client.BaseUri;
-            set => throw new NotSupportedException("A kept in-process connector keeps its service URL.");
-        }
-
-        public Newtonsoft.Json.JsonSerializerSettings SerializationSettings => client.SerializationSettings;
-
-        public Newtonsoft.Json.JsonSerializerSettings DeserializationSettings => client.DeserializationSettings;
-
-        public Microsoft.Rest.ServiceClientCredentials Credentials => client.Credentials;
-
-        public IAttachments Attachments => client.Attachments;
-
-        public IConversations Conversations => client.Conversations;
-
-        public void Dispose()
-        {
-        }
     }
 }
