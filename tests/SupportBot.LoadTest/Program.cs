@@ -2,7 +2,7 @@ using System.Globalization;
 using SupportBot.LoadTest;
 
 // Usage (from the repository root, after 'dotnet build -c Release'):
-//   dotnet run -c Release --no-build --project tests/SupportBot.LoadTest -- [--clients 8] [--seconds 15] [--warmup 5] [--rounds 2] [--storage Sqlite|Memory]
+//   dotnet run -c Release --no-build --project tests/SupportBot.LoadTest -- [--clients 8] [--seconds 15] [--warmup 45] [--rounds 2] [--storage Sqlite|Memory]
 // Starts the bare echo bot and SupportBot as separate processes and loads each in turn.
 //   dotnet run -c Release --no-build --project tests/SupportBot.LoadTest -- directline [--questions 200] [--conversations 200] [--hold 60] [--storage Sqlite|Memory]
 // Starts SupportBot and measures its Direct Line: POST-to-answer on the WebSocket, and memory with many open WebSockets.
@@ -21,7 +21,7 @@ int Option(string name, int fallback)
 var directLine = args.Length > 0 && args[0] == "directline";
 var clients = Option("clients", 8);
 var seconds = Option("seconds", 15);
-var warmup = Option("warmup", 5);
+var warmup = Option("warmup", 45);  // tiered compilation needs tens of seconds under load: docs/performance.md
 var rounds = Option("rounds", 2);
 var providerIndex = Array.IndexOf(args, "--storage");
 var provider = providerIndex >= 0 && providerIndex + 1 < args.Length ? args[providerIndex + 1] : "Sqlite";
