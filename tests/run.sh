@@ -15,7 +15,13 @@ if [ ! -f "$client/node_modules/.package-lock.json" ] || [ "$client/package-lock
   (cd "$client" && npm ci --no-audit --no-fund)
 fi
 
-echo "== restore and build (warnings are errors)"
+echo "== browser for the Web Chat tests (Debian's chromium; Playwright's browser download does not work here)"
+if [ ! -x /usr/bin/chromium ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+fi
+
+echo "== restore and build (warnings are errors; the build installs Web Chat from npm into wwwroot/lib)"
 dotnet build SupportBot.sln -c Release -warnaserror -nologo -v quiet
 
 echo "== format"

@@ -9,6 +9,7 @@ using SupportBot.Web.Hosting;
 using SupportBot.Web.Http;
 using SupportBot.Web.Knowledge;
 using SupportBot.Web.Storage;
+using SupportBot.Web.WebChat;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.LetEnvironmentOverrideUrls(args);  // Urls: appsettings.json < ASPNETCORE_URLS < --urls
@@ -26,6 +27,7 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 
 app.UseProblemResponses();
+app.UseWebChatPages();                     // /, /embed.js, /demo/helpdesk.html, /lib/webchat (wwwroot)
 app.UseJsonBodyChecks();
 
 app.MapBotMessages();                       // POST /api/messages
