@@ -61,6 +61,45 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
         }
     }
 
+    [Fact]
+    public async Task On_start_the_host_says_where_its_web_chat_and_Emulator_endpoint_are()
+    {
+        var folder = Directory.CreateTempSubdirectory("supportbot-web-tests-start-").FullName;
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = folder,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SupportBot.Web.dll"));
+        start.ArgumentList.Add($"--contentRoot={Path.Combine(Path.GetDirectoryName(model.TrainingData.Root)!, "src", "SupportBot.Web")}");
+        start.ArgumentList.Add("--urls=http://127.0.0.1:0");
+        start.ArgumentList.Add($"--Classifier:ModelPath={model.ModelPath}");
+        start.ArgumentList.Add($"--Storage:Sqlite:Path={Path.Combine(folder, "supportbot.db")}");
+        start.ArgumentList.Add($"--DirectLine:Secret={SupportBotFactory.DirectLineSecret}");
+
+        using var process = Process.Start(start)!;
+        try
+        {
+            var lines = new List<string>();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (!lines.Any(l => l.Contains("Emulator endpoint:", StringComparison.Ordinal)))
+            {
+                lines.Add(await process.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException($"The host stopped: {string.Join('\n', lines)}"));
+            }
+
+            Assert.Contains(lines, l => l.Contains("Web chat: http://127.0.0.1:", StringComparison.Ordinal) && l.Contains("/embed.js", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains("Bot Framework Emulator endpoint: http://127.0.0.1:", StringComparison.Ordinal));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>Runs the built host as <c>dotnet SupportBot.Web.dll</c> with the settings as arguments; returns what it printed when it refused to start.</summary>
     private async Task<string> StartFailureAsync(params (string Key, string Value)[] settings)
     {
