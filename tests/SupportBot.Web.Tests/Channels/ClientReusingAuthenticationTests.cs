@@ -21,7 +21,7 @@ public sealed class ClientReusingAuthenticationTests(SupportBotFactory host) : I
     {
         await using var channel = await ChannelListener.StartAsync();
         using var client = await host.CreateReadyClientAsync();
-        var authentication = Assert.IsType<ClientReusingAuthentication>(host.Services.GetRequiredService<BotFrameworkAuthentication>());
+        var authentication = host.Services.GetRequiredService<ClientReusingAuthentication>();
         var conversation = $"conv-{Guid.NewGuid():N}";
 
         using (await client.PostActivityAsync(Activities.Message(channel.ServiceUrl, conversation, "hello")))

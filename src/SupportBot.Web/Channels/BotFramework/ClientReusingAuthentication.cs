@@ -76,7 +76,7 @@ public sealed class ClientReusingAuthentication(BotFrameworkAuthentication inner
         var now = time.GetUtcNow();
         if (_clients.TryGetValue(key, out var cached) && now - cached.Created < ClientLifetime)
         {
-            return new SharedConnectorClient(cached.Client);
+            return new LentConnectorClient(cached.Client);
         }
 
         var client = await factory.CreateAsync(key.ServiceUrl, key.Audience, cancellationToken).ConfigureAwait(false);
@@ -87,7 +87,7 @@ public sealed class ClientReusingAuthentication(BotFrameworkAuthentication inner
 
         // A replaced client may still be in use by a turn: it is left to the garbage collector, not disposed.
         _clients[key] = new CachedClient(client, now);
-        return new SharedConnectorClient(client);
+        return new LentConnectorClient(client);
     }
 
     private readonly record struct ClientKey(string? AppId, string ServiceUrl, string? Audience);
@@ -98,30 +98,6 @@ public sealed class ClientReusingAuthentication(BotFrameworkAuthentication inner
     {
         public override Task<IConnectorClient> CreateAsync(string serviceUrl, string audience, CancellationToken cancellationToken) =>
             owner.GetOrCreateAsync(inner, new ClientKey(appId, serviceUrl, audience), cancellationToken);
-    }
-
-    /// <summary>A kept connector client as one turn sees it: the turn's dispose leaves it open for the next turn.</summary>
-    private sealed class SharedConnectorClient(IConnectorClient client) : IConnectorClient
-    {
-        public Uri BaseUri
-        {
-            get => client.BaseUri;
-            set => throw new NotSupportedException("A shared connector client's service URL cannot change.");
-        }
-
-        public JsonSerializerSettings SerializationSettings => client.SerializationSettings;
-
-        public JsonSerializerSettings DeserializationSettings => client.DeserializationSettings;
-
-        public ServiceClientCredentials Credentials => client.Credentials;
-
-        public IAttachments Attachments => client.Attachments;
-
-        public IConversations Conversations => client.Conversations;
-
-        public void Dispose()
-        {
-        }
     }
 
     /// <summary>A user-token client made on the first call: SupportBot has no sign-in, so most turns never make one.</summary>
