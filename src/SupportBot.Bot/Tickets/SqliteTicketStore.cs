@@ -6,7 +6,8 @@ namespace SupportBot.Bot.Tickets;
 
 /// <summary>
 /// Tickets and their webhook outbox in the bot's SQLite file (the tables are created on first
-/// use, beside the bot state). A ticket change and its event are written in one transaction.
+/// use, beside the bot state). Writes go through the database's single writer; a ticket change
+/// and its event are one job of it, so they commit (or roll back) together.
 /// </summary>
 public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
 {
@@ -80,33 +81,34 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
     public async Task<Ticket> CreateAsync(NewTicket ticket, CancellationToken cancellationToken = default)
     {
         TicketRules.Validate(ticket);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var now = _time.GetUtcNow();
+        await EnsureSchemaAsync(cancellationToken);
+        var created = await _database.Writer.WriteAsync(
+            batch =>
+            {
+                var now = _time.GetUtcNow();
+                var insert = batch.Command("""
+                    INSERT INTO tickets (status, assignee, email, summary, reason, channel_id, conversation_id, user_id, user_name, created_at, updated_at, questions, transcript)
+                    VALUES ($status, NULL, $email, $summary, $reason, $channelId, $conversationId, $userId, $userName, $now, $now, $questions, $transcript)
+                    RETURNING id
+                    """);
+                insert.Parameters.AddWithValue("$status", TicketStatus.Open);
+                insert.Parameters.AddWithValue("$email", ticket.Email);
+                insert.Parameters.AddWithValue("$summary", (object?)ticket.Summary ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$reason", ticket.Reason);
+                insert.Parameters.AddWithValue("$channelId", ticket.Requester.ChannelId);
+                insert.Parameters.AddWithValue("$conversationId", ticket.Requester.ConversationId);
+                insert.Parameters.AddWithValue("$userId", (object?)ticket.Requester.UserId ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$userName", (object?)ticket.Requester.UserName ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$now", SqliteDatabase.FormatTimestamp(now));
+                insert.Parameters.AddWithValue("$questions", JsonSerializer.Serialize(ticket.Questions, Json));
+                insert.Parameters.AddWithValue("$transcript", JsonSerializer.Serialize(ticket.Transcript, Json));
+                var sequence = (long)insert.ExecuteScalar()!;
 
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO tickets (status, assignee, email, summary, reason, channel_id, conversation_id, user_id, user_name, created_at, updated_at, questions, transcript)
-            VALUES ($status, NULL, $email, $summary, $reason, $channelId, $conversationId, $userId, $userName, $now, $now, $questions, $transcript)
-            RETURNING id
-            """;
-        insert.Parameters.AddWithValue("$status", TicketStatus.Open);
-        insert.Parameters.AddWithValue("$email", ticket.Email);
-        insert.Parameters.AddWithValue("$summary", (object?)ticket.Summary ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$reason", ticket.Reason);
-        insert.Parameters.AddWithValue("$channelId", ticket.Requester.ChannelId);
-        insert.Parameters.AddWithValue("$conversationId", ticket.Requester.ConversationId);
-        insert.Parameters.AddWithValue("$userId", (object?)ticket.Requester.UserId ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$userName", (object?)ticket.Requester.UserName ?? DBNull.Value);
-        insert.Parameters.AddWithValue("$now", SqliteDatabase.FormatTimestamp(now));
-        insert.Parameters.AddWithValue("$questions", JsonSerializer.Serialize(ticket.Questions, Json));
-        insert.Parameters.AddWithValue("$transcript", JsonSerializer.Serialize(ticket.Transcript, Json));
-        var sequence = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
-
-        var created = TicketRules.Open(TicketNumber.Format(sequence), ticket, now);
-        await InsertEventAsync(connection, transaction, sequence, TicketEvents.New(TicketEvents.Created, created, null, now), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+                var created = TicketRules.Open(TicketNumber.Format(sequence), ticket, now);
+                InsertEvent(batch, sequence, TicketEvents.New(TicketEvents.Created, created, null, now));
+                return created;
+            },
+            cancellationToken);
         _signal.Notify();
         return created;
     }
@@ -119,7 +121,7 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
         }
 
         await using var connection = await OpenAsync(cancellationToken);
-        return await FindAsync(connection, null, sequence, cancellationToken);
+        return await FindAsync(connection, sequence, cancellationToken);
     }
 
     public async Task<IReadOnlyList<TranscriptLine>?> FindTranscriptAsync(string number, CancellationToken cancellationToken = default)
@@ -179,68 +181,87 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
             return null;
         }
 
-        await using var connection = await OpenAsync(cancellationToken);
+        await EnsureSchemaAsync(cancellationToken);
 
-        // Read and write under the file's write lock: two agents' changes apply one after the other.
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        var before = await FindAsync(connection, transaction, sequence, cancellationToken);
-        if (before is null)
+        // Read and written in one job of the single writer: two agents' changes apply one after the other.
+        var (ticket, changed) = await _database.Writer.WriteAsync(
+            batch =>
+            {
+                var find = batch.Command($"SELECT {TicketColumns} FROM tickets WHERE id = $id");
+                find.Parameters.AddWithValue("$id", sequence);
+                Ticket? before;
+                using (var reader = find.ExecuteReader())
+                {
+                    before = reader.Read() ? ReadTicket(reader) : null;
+                }
+
+                if (before is null)
+                {
+                    return (null, false);
+                }
+
+                var now = _time.GetUtcNow();
+                var after = TicketRules.Apply(before, change, now);
+                var changes = TicketEvents.Changes(before, after);
+                if (changes.Count == 0)
+                {
+                    return (before, false);
+                }
+
+                var update = batch.Command("UPDATE tickets SET status = $status, assignee = $assignee, updated_at = $now WHERE id = $id");
+                update.Parameters.AddWithValue("$status", after.Status);
+                update.Parameters.AddWithValue("$assignee", (object?)after.Assignee ?? DBNull.Value);
+                update.Parameters.AddWithValue("$now", SqliteDatabase.FormatTimestamp(now));
+                update.Parameters.AddWithValue("$id", sequence);
+                update.ExecuteNonQuery();
+                InsertEvent(batch, sequence, TicketEvents.New(TicketEvents.Updated, after, changes, now));
+                return ((Ticket?)after, true);
+            },
+            cancellationToken);
+        if (changed)
         {
-            return null;
+            _signal.Notify();
         }
 
-        var now = _time.GetUtcNow();
-        var after = TicketRules.Apply(before, change, now);
-        var changes = TicketEvents.Changes(before, after);
-        if (changes.Count == 0)
-        {
-            return before;
-        }
-
-        await using var update = connection.CreateCommand();
-        update.Transaction = transaction;
-        update.CommandText = "UPDATE tickets SET status = $status, assignee = $assignee, updated_at = $now WHERE id = $id";
-        update.Parameters.AddWithValue("$status", after.Status);
-        update.Parameters.AddWithValue("$assignee", (object?)after.Assignee ?? DBNull.Value);
-        update.Parameters.AddWithValue("$now", SqliteDatabase.FormatTimestamp(now));
-        update.Parameters.AddWithValue("$id", sequence);
-        await update.ExecuteNonQueryAsync(cancellationToken);
-
-        await InsertEventAsync(connection, transaction, sequence, TicketEvents.New(TicketEvents.Updated, after, changes, now), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        _signal.Notify();
-        return after;
+        return ticket;
     }
 
     public async Task<IReadOnlyList<TicketEvent>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var select = connection.CreateCommand();
-        select.Transaction = transaction;
-        select.CommandText = $"""
-            SELECT {EventColumns} FROM ticket_events
-            WHERE {Pending} AND next_attempt_at <= $now
-            ORDER BY next_attempt_at, seq
-            LIMIT $limit
-            """;
-        select.Parameters.AddWithValue("$now", SqliteDatabase.FormatTimestamp(now));
-        select.Parameters.AddWithValue("$limit", limit);
-        var due = await ReadEventsAsync(select, cancellationToken);
+        await EnsureSchemaAsync(cancellationToken);
+        return await _database.Writer.WriteAsync<IReadOnlyList<TicketEvent>>(
+            batch =>
+            {
+                var select = batch.Command($"""
+                    SELECT {EventColumns} FROM ticket_events
+                    WHERE {Pending} AND next_attempt_at <= $now
+                    ORDER BY next_attempt_at, seq
+                    LIMIT $limit
+                    """);
+                select.Parameters.AddWithValue("$now", SqliteDatabase.FormatTimestamp(now));
+                select.Parameters.AddWithValue("$limit", limit);
+                var due = new List<TicketEvent>();
+                using (var reader = select.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        due.Add(ReadEvent(reader));
+                    }
+                }
 
-        await using var hold = connection.CreateCommand();
-        hold.Transaction = transaction;
-        hold.CommandText = "UPDATE ticket_events SET next_attempt_at = $until WHERE event_id = $eventId";
-        hold.Parameters.AddWithValue("$until", SqliteDatabase.FormatTimestamp(now + lease));
-        var eventId = hold.Parameters.Add("$eventId", SqliteType.Text);
-        foreach (var e in due)
-        {
-            eventId.Value = e.Id;
-            await hold.ExecuteNonQueryAsync(cancellationToken);
-        }
+                var hold = batch.Command("UPDATE ticket_events SET next_attempt_at = $until WHERE event_id = $eventId");
+                var until = SqliteDatabase.FormatTimestamp(now + lease);
+                foreach (var e in due)
+                {
+                    hold.Parameters.Clear();
+                    hold.Parameters.AddWithValue("$until", until);
+                    hold.Parameters.AddWithValue("$eventId", e.Id);
+                    hold.ExecuteNonQuery();
+                }
 
-        await transaction.CommitAsync(cancellationToken);
-        return due;
+                return due;
+            },
+            cancellationToken);
     }
 
     public async Task<DateTimeOffset?> NextAttemptAtAsync(CancellationToken cancellationToken = default)
@@ -253,32 +274,40 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
 
     public async Task RecordDeliveredAsync(string eventId, int attempts, DateTimeOffset deliveredAt, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE ticket_events SET attempts = $attempts, delivered_at = $at, last_error = NULL WHERE event_id = $eventId";
-        command.Parameters.AddWithValue("$attempts", attempts);
-        command.Parameters.AddWithValue("$at", SqliteDatabase.FormatTimestamp(deliveredAt));
-        command.Parameters.AddWithValue("$eventId", eventId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await EnsureSchemaAsync(cancellationToken);
+        await _database.Writer.WriteAsync(
+            batch =>
+            {
+                var command = batch.Command("UPDATE ticket_events SET attempts = $attempts, delivered_at = $at, last_error = NULL WHERE event_id = $eventId");
+                command.Parameters.AddWithValue("$attempts", attempts);
+                command.Parameters.AddWithValue("$at", SqliteDatabase.FormatTimestamp(deliveredAt));
+                command.Parameters.AddWithValue("$eventId", eventId);
+                command.ExecuteNonQuery();
+            },
+            cancellationToken);
     }
 
     public async Task RecordFailedAsync(string eventId, int attempts, string error, DateTimeOffset? retryAt, DateTimeOffset failedAt, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
-            UPDATE ticket_events
-            SET attempts = $attempts, last_error = $error,
-                next_attempt_at = COALESCE($retryAt, next_attempt_at),
-                dead_at = CASE WHEN $retryAt IS NULL THEN $failedAt ELSE NULL END
-            WHERE event_id = $eventId
-            """;
-        command.Parameters.AddWithValue("$attempts", attempts);
-        command.Parameters.AddWithValue("$error", error.Length <= MaxErrorLength ? error : error[..MaxErrorLength]);
-        command.Parameters.AddWithValue("$retryAt", retryAt is { } next ? SqliteDatabase.FormatTimestamp(next) : DBNull.Value);
-        command.Parameters.AddWithValue("$failedAt", SqliteDatabase.FormatTimestamp(failedAt));
-        command.Parameters.AddWithValue("$eventId", eventId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await EnsureSchemaAsync(cancellationToken);
+        await _database.Writer.WriteAsync(
+            batch =>
+            {
+                var command = batch.Command("""
+                    UPDATE ticket_events
+                    SET attempts = $attempts, last_error = $error,
+                        next_attempt_at = COALESCE($retryAt, next_attempt_at),
+                        dead_at = CASE WHEN $retryAt IS NULL THEN $failedAt ELSE NULL END
+                    WHERE event_id = $eventId
+                    """);
+                command.Parameters.AddWithValue("$attempts", attempts);
+                command.Parameters.AddWithValue("$error", error.Length <= MaxErrorLength ? error : error[..MaxErrorLength]);
+                command.Parameters.AddWithValue("$retryAt", retryAt is { } next ? SqliteDatabase.FormatTimestamp(next) : DBNull.Value);
+                command.Parameters.AddWithValue("$failedAt", SqliteDatabase.FormatTimestamp(failedAt));
+                command.Parameters.AddWithValue("$eventId", eventId);
+                command.ExecuteNonQuery();
+            },
+            cancellationToken);
     }
 
     public async Task<IReadOnlyList<TicketEvent>> ListEventsAsync(string state, int limit, CancellationToken cancellationToken = default)
@@ -300,63 +329,57 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = await _database.OpenConnectionAsync(cancellationToken);
+        await EnsureSchemaAsync(cancellationToken);
+        return await _database.OpenConnectionAsync(cancellationToken);
+    }
+
+    /// <summary>Creates the ticket tables once per store, before its first read or write.</summary>
+    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
         if (_schemaCreated)
         {
-            return connection;
+            return;
         }
 
+        await _schemaLock.WaitAsync(cancellationToken);
         try
         {
-            await _schemaLock.WaitAsync(cancellationToken);
-            try
+            if (!_schemaCreated)
             {
-                if (!_schemaCreated)
-                {
-                    await using var command = connection.CreateCommand();
-                    command.CommandText = Schema;
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                    _schemaCreated = true;
-                }
+                await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+                await using var command = connection.CreateCommand();
+                command.CommandText = Schema;
+                await command.ExecuteNonQueryAsync(cancellationToken);
+                _schemaCreated = true;
             }
-            finally
-            {
-                _schemaLock.Release();
-            }
-
-            return connection;
         }
-        catch
+        finally
         {
-            await connection.DisposeAsync();
-            throw;
+            _schemaLock.Release();
         }
     }
 
-    private static async Task<Ticket?> FindAsync(SqliteConnection connection, SqliteTransaction? transaction, long sequence, CancellationToken cancellationToken)
+    private static async Task<Ticket?> FindAsync(SqliteConnection connection, long sequence, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
         command.CommandText = $"SELECT {TicketColumns} FROM tickets WHERE id = $id";
         command.Parameters.AddWithValue("$id", sequence);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadTicket(reader) : null;
     }
 
-    private static async Task InsertEventAsync(SqliteConnection connection, SqliteTransaction transaction, long ticketSequence, TicketEvent e, CancellationToken cancellationToken)
+    private static void InsertEvent(SqliteWriteBatch batch, long ticketSequence, TicketEvent e)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        var command = batch.Command("""
             INSERT INTO ticket_events (event_id, ticket_id, type, payload, created_at, attempts, next_attempt_at)
             VALUES ($eventId, $ticketId, $type, $payload, $createdAt, 0, $createdAt)
-            """;
+            """);
         command.Parameters.AddWithValue("$eventId", e.Id);
         command.Parameters.AddWithValue("$ticketId", ticketSequence);
         command.Parameters.AddWithValue("$type", e.Type);
         command.Parameters.AddWithValue("$payload", e.Payload);
         command.Parameters.AddWithValue("$createdAt", SqliteDatabase.FormatTimestamp(e.CreatedAt));
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.ExecuteNonQuery();
     }
 
     /// <summary>The WHERE clause for a query's filters, its parameters added to the command.</summary>
@@ -415,21 +438,23 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(new TicketEvent(
-                reader.GetString(0),
-                reader.GetString(2),
-                TicketNumber.Format(reader.GetInt64(1)),
-                reader.GetString(3),
-                SqliteDatabase.ParseTimestamp(reader.GetString(4)),
-                reader.GetInt32(5),
-                SqliteDatabase.ParseTimestamp(reader.GetString(6)),
-                NullableString(reader, 7) is { } delivered ? SqliteDatabase.ParseTimestamp(delivered) : null,
-                NullableString(reader, 8) is { } dead ? SqliteDatabase.ParseTimestamp(dead) : null,
-                NullableString(reader, 9)));
+            events.Add(ReadEvent(reader));
         }
 
         return events;
     }
+
+    private static TicketEvent ReadEvent(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(2),
+        TicketNumber.Format(reader.GetInt64(1)),
+        reader.GetString(3),
+        SqliteDatabase.ParseTimestamp(reader.GetString(4)),
+        reader.GetInt32(5),
+        SqliteDatabase.ParseTimestamp(reader.GetString(6)),
+        NullableString(reader, 7) is { } delivered ? SqliteDatabase.ParseTimestamp(delivered) : null,
+        NullableString(reader, 8) is { } dead ? SqliteDatabase.ParseTimestamp(dead) : null,
+        NullableString(reader, 9));
 
     private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }
