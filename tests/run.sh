@@ -6,7 +6,22 @@ cd "$(dirname "$0")/.."
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-echo "== restore and build (warnings are errors)"
+echo "== Direct Line client test dependencies (tests/directline-client)"
+if ! command -v npm >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq nodejs npm
+fi
+client=tests/directline-client
+if [ ! -f "$client/node_modules/.package-lock.json" ] || [ "$client/package-lock.json" -nt "$client/node_modules/.package-lock.json" ]; then
+  (cd "$client" && npm ci --no-audit --no-fund)
+fi
+
+echo "== browser for the Web Chat tests (Debian's chromium; Playwright's browser download does not work here)"
+if [ ! -x /usr/bin/chromium ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+fi
+
+echo "== restore and build (warnings are errors; the build installs Web Chat from npm into wwwroot/lib)"
 dotnet build SupportBot.sln -c Release -warnaserror -nologo -v quiet
 
 echo "== format"

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SupportBot.Core.Knowledge;
 using SupportBot.Web.Channels.BotFramework;
+using SupportBot.Web.Channels.DirectLine;
 using SupportBot.Web.Classification;
 using SupportBot.Web.Health;
 using SupportBot.Web.HelpDesk;
@@ -8,6 +9,7 @@ using SupportBot.Web.Hosting;
 using SupportBot.Web.Http;
 using SupportBot.Web.Knowledge;
 using SupportBot.Web.Storage;
+using SupportBot.Web.WebChat;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.LetEnvironmentOverrideUrls(args);  // Urls: appsettings.json < ASPNETCORE_URLS < --urls
@@ -18,15 +20,18 @@ builder.Services.AddKnowledgeBase();        // training-data/, validated at star
 builder.Services.AddIntentModel();          // Classifier:*: the model, reloaded when retrained; the decision policy
 builder.Services.AddBotStorage();           // Storage:*: IStorage and the transcript store
 builder.Services.AddBotFramework();         // authentication, AdapterWithErrorHandler, the bot
+builder.Services.AddDirectLine();           // DirectLine:*, WebChat:*: Direct Line 3.0 in process, tokens, history, CORS, limits
 builder.Services.AddHealth();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
 app.UseProblemResponses();
+app.UseWebChatPages();                     // /, /embed.js, /demo/helpdesk.html, /lib/webchat (wwwroot)
 app.UseJsonBodyChecks();
 
 app.MapBotMessages();                       // POST /api/messages
+app.MapDirectLine();                        // /v3/directline/*, POST /api/webchat/token
 app.MapHelpDeskApi();                       // /api/v1/answers, /api/v1/faq
 app.MapHealth();                            // /healthz, /readyz
 app.MapOpenApi();                           // /openapi/v1.json

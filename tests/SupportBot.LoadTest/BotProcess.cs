@@ -85,6 +85,13 @@ public sealed class BotProcess : IDisposable
         throw new TimeoutException($"{BaseUri} was not ready within {timeout}.");
     }
 
+    /// <summary>CPU time the process has used so far (user + kernel, all threads).</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>Resident memory of the process in MB, from /proc (Linux).</summary>
     public double ResidentMb()
     {

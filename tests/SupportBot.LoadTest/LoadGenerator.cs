@@ -5,7 +5,7 @@ using System.Text;
 namespace SupportBot.LoadTest;
 
 /// <summary>Turns per second and latency percentiles of one bot under N concurrent Emulator-style clients.</summary>
-public sealed record LoadResult(string Target, int Clients, int Turns, int Errors, double Seconds, double P50Ms, double P90Ms, double P99Ms, double PeakRssMb)
+public sealed record LoadResult(string Target, int Clients, int Turns, int Errors, double Seconds, double P50Ms, double P90Ms, double P99Ms, double PeakRssMb, double CpuMsPerTurn)
 {
     public double TurnsPerSecond => Turns / Seconds;
 }
@@ -16,7 +16,7 @@ public sealed record LoadResult(string Target, int Clients, int Turns, int Error
 /// </summary>
 public sealed class LoadGenerator(HttpClient http, IReadOnlyList<string> questions)
 {
-    public async Task<LoadResult> RunAsync(string target, Uri endpoint, int clients, TimeSpan warmup, TimeSpan duration, Func<double>? sampleRssMb)
+    public async Task<LoadResult> RunAsync(string target, Uri endpoint, int clients, TimeSpan warmup, TimeSpan duration, Func<double>? sampleRssMb, Func<TimeSpan> cpuTime)
     {
         await RunPhaseAsync(endpoint, clients, warmup, record: null, runId: $"warm-{Guid.NewGuid():N}");
 
@@ -33,14 +33,16 @@ public sealed class LoadGenerator(HttpClient http, IReadOnlyList<string> questio
             }
         });
 
+        var cpuBefore = cpuTime();
         var stopwatch = Stopwatch.StartNew();
         errors = await RunPhaseAsync(endpoint, clients, duration, record: latencies, runId: $"run-{Guid.NewGuid():N}");
         var seconds = stopwatch.Elapsed.TotalSeconds;
+        var cpu = cpuTime() - cpuBefore;
         await sampling.CancelAsync();
         await sampler;
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new LoadResult(target, clients, all.Length, errors, seconds, Percentile(all, 0.50), Percentile(all, 0.90), Percentile(all, 0.99), peakRss);
+        return new LoadResult(target, clients, all.Length, errors, seconds, Percentile(all, 0.50), Percentile(all, 0.90), Percentile(all, 0.99), peakRss, all.Length == 0 ? 0 : cpu.TotalMilliseconds / all.Length);
     }
 
     private async Task<int> RunPhaseAsync(Uri endpoint, int clients, TimeSpan duration, List<double>[]? record, string runId)

@@ -2,8 +2,10 @@ using System.Globalization;
 using SupportBot.LoadTest;
 
 // Usage (from the repository root, after 'dotnet build -c Release'):
-//   dotnet run -c Release --no-build --project tests/SupportBot.LoadTest -- [--clients 8] [--seconds 15] [--warmup 5] [--rounds 2] [--storage Sqlite|Memory]
+//   dotnet run -c Release --no-build --project tests/SupportBot.LoadTest -- [--clients 8] [--seconds 15] [--warmup 45] [--rounds 2] [--storage Sqlite|Memory]
 // Starts the bare echo bot and SupportBot as separate processes and loads each in turn.
+//   dotnet run -c Release --no-build --project tests/SupportBot.LoadTest -- directline [--questions 200] [--conversations 200] [--hold 60] [--storage Sqlite|Memory]
+// Starts SupportBot and measures its Direct Line: POST-to-answer on the WebSocket, and memory with many open WebSockets.
 if (args.Length > 0 && args[0] == "echo-host")
 {
     await EchoBotHost.RunAsync(args[1..]);
@@ -16,9 +18,10 @@ int Option(string name, int fallback)
     return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
 }
 
+var directLine = args.Length > 0 && args[0] == "directline";
 var clients = Option("clients", 8);
 var seconds = Option("seconds", 15);
-var warmup = Option("warmup", 5);
+var warmup = Option("warmup", 45);  // tiered compilation needs tens of seconds under load: docs/performance.md
 var rounds = Option("rounds", 2);
 var providerIndex = Array.IndexOf(args, "--storage");
 var provider = providerIndex >= 0 && providerIndex + 1 < args.Length ? args[providerIndex + 1] : "Sqlite";
@@ -55,6 +58,11 @@ var environment = new Dictionary<string, string>
     ["ASPNETCORE_ENVIRONMENT"] = "Production",
 };
 
+if (directLine)
+{
+    return await RunDirectLineAsync();
+}
+
 Console.Error.WriteLine($"Load: {clients} clients, {warmup} s warm-up + {seconds} s per run, {rounds} rounds, on {Environment.ProcessorCount} cores");
 var results = new List<LoadResult>();
 TimeSpan readyTime;
@@ -76,19 +84,19 @@ using (var supportBot = BotProcess.Start(webDll, [], environment))
     for (var round = 1; round <= rounds; round++)
     {
         Console.Error.WriteLine($"round {round}/{rounds}: echo bot");
-        results.Add(await load.RunAsync("echo bot", echo.Messages, clients, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), echo.ResidentMb));
+        results.Add(await load.RunAsync("echo bot", echo.Messages, clients, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), echo.ResidentMb, echo.CpuTime));
         Console.Error.WriteLine($"round {round}/{rounds}: SupportBot");
-        results.Add(await load.RunAsync("SupportBot", supportBot.Messages, clients, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), supportBot.ResidentMb));
+        results.Add(await load.RunAsync("SupportBot", supportBot.Messages, clients, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), supportBot.ResidentMb, supportBot.CpuTime));
     }
 }
 
 work.Delete(recursive: true);
 
-Console.WriteLine($"| target | clients | turns | errors | turns/s | p50 ms | p90 ms | p99 ms | peak RSS MB |");
-Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+Console.WriteLine($"| target | clients | turns | errors | turns/s | p50 ms | p90 ms | p99 ms | peak RSS MB | CPU ms/turn |");
+Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 foreach (var r in results)
 {
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Target} | {r.Clients} | {r.Turns} | {r.Errors} | {r.TurnsPerSecond:F0} | {r.P50Ms:F2} | {r.P90Ms:F2} | {r.P99Ms:F2} | {r.PeakRssMb:F0} |"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Target} | {r.Clients} | {r.Turns} | {r.Errors} | {r.TurnsPerSecond:F0} | {r.P50Ms:F2} | {r.P90Ms:F2} | {r.P99Ms:F2} | {r.PeakRssMb:F0} | {r.CpuMsPerTurn:F3} |"));
 }
 
 var echoRate = results.Where(r => r.Target == "echo bot").Average(r => r.TurnsPerSecond);
@@ -97,6 +105,33 @@ Console.WriteLine();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SupportBot / echo bot throughput: {botRate / echoRate:P0} (mean of {rounds} rounds: {botRate:F0} vs {echoRate:F0} turns/s)"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"SupportBot ready (process start to /readyz 200, model file present): {readyTime.TotalSeconds:F2} s"));
 return results.Sum(r => r.Errors) == 0 ? 0 : 3;
+
+async Task<int> RunDirectLineAsync()
+{
+    var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    environment["DirectLine__Secret"] = secret;
+    environment["DirectLine__CreationsPerWindow"] = "1000000";
+    var total = Option("questions", 200);
+    var held = Option("conversations", 200);
+    var hold = TimeSpan.FromSeconds(Option("hold", 60));
+    Console.Error.WriteLine($"Direct Line: {total} questions one at a time, then {held} WebSocket conversations held {hold.TotalSeconds:F0} s, on {Environment.ProcessorCount} cores");
+
+    using var bot = BotProcess.Start(webDll, [], environment);
+    await bot.WaitReadyAsync(http, TimeSpan.FromMinutes(3));
+    var load = new DirectLineLoad(http, bot.BaseUri, secret, questions);
+    await load.MeasureAnswerLatencyAsync(total: 40, perConversation: 20);  // warm-up
+    var idle = bot.ResidentMb();
+    var (latencies, errors) = await load.MeasureAnswerLatencyAsync(total, perConversation: 20);
+    var (open, keepAlives, peak, end) = await load.HoldAsync(held, hold, bot.ResidentMb);
+    work.Delete(recursive: true);
+
+    var sorted = latencies.Order().ToList();
+    var result = new DirectLineResult(
+        total, errors, DirectLineLoad.Percentile(sorted, 0.50), DirectLineLoad.Percentile(sorted, 0.90), DirectLineLoad.Percentile(sorted, 0.99),
+        held, open, keepAlives, hold, idle, peak, end);
+    Console.WriteLine(DirectLineLoad.Format(result));
+    return errors == 0 && open == held ? 0 : 3;
+}
 
 static string FindRepositoryRoot()
 {

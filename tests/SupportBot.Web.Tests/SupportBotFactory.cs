@@ -35,6 +35,11 @@ public sealed class SupportBotFactory : WebApplicationFactory<Program>
             ["Storage:Provider"] = "Sqlite",
             ["Storage:Sqlite:Path"] = DatabasePath,
 
+            // A known Direct Line secret (none generated into the source tree), and creation limits
+            // that a test run creating many conversations from one address never reaches.
+            ["DirectLine:Secret"] = DirectLineSecret,
+            ["DirectLine:CreationsPerWindow"] = "100000",
+
             // Configuration filters win over SetMinimumLevel: keep the test output to what went wrong.
             ["Logging:LogLevel:Default"] = "Warning",
         };
@@ -43,6 +48,9 @@ public sealed class SupportBotFactory : WebApplicationFactory<Program>
             _settings[key] = value;
         }
     }
+
+    /// <summary>The Direct Line secret every host under test is configured with.</summary>
+    public const string DirectLineSecret = "test-directline-secret-0123456789abcdefghijklmnop";
 
     public string DatabasePath { get; }
 

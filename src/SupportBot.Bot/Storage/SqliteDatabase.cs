@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace SupportBot.Bot.Storage;
 
@@ -9,7 +10,7 @@ namespace SupportBot.Bot.Storage;
 /// Holds no connection itself (Microsoft.Data.Sqlite pools them), so it needs no disposing and any
 /// number of instances, in any number of processes, may share the file.
 /// </remarks>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : IAsyncDisposable
 {
     // busy_timeout: a writer waits this long for another connection's (short) transaction instead of
     // failing at once with SQLITE_BUSY. synchronous = NORMAL: in WAL mode a commit survives a crash
@@ -52,10 +53,13 @@ public sealed class SqliteDatabase
     private readonly SemaphoreSlim _schemaLock = new(1, 1);
     private volatile bool _schemaCreated;
 
-    public SqliteDatabase(string path)
+    private readonly Lazy<SqliteWriter> _writer;
+
+    public SqliteDatabase(string path, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Path = System.IO.Path.GetFullPath(path);
+        _writer = new Lazy<SqliteWriter>(() => new SqliteWriter(this, logger));
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
@@ -66,6 +70,18 @@ public sealed class SqliteDatabase
 
     /// <summary>The database file's full path.</summary>
     public string Path { get; }
+
+    /// <summary>The one writer every store of this database writes through (see <see cref="SqliteWriter"/>).</summary>
+    public SqliteWriter Writer => _writer.Value;
+
+    /// <summary>Writes what is queued and stops the writer.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_writer.IsValueCreated)
+        {
+            await _writer.Value.DisposeAsync();
+        }
+    }
 
     /// <summary>An open connection, pragmas set and schema in place; the caller disposes it.</summary>
     public async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
@@ -103,10 +119,10 @@ public sealed class SqliteDatabase
         }
     }
 
-    internal static string FormatTimestamp(DateTimeOffset timestamp) =>
+    public static string FormatTimestamp(DateTimeOffset timestamp) =>
         timestamp.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
-    internal static DateTimeOffset ParseTimestamp(string text) =>
+    public static DateTimeOffset ParseTimestamp(string text) =>
         DateTimeOffset.ParseExact(text, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     private async Task CreateSchemaAsync(SqliteConnection connection, CancellationToken cancellationToken)

@@ -15,8 +15,8 @@ namespace SupportBot.Bot.Storage;
 /// </remarks>
 public sealed class SqliteStorage : IStorage
 {
-    // The compare and the write are one statement, and run inside BEGIN IMMEDIATE (the file's write
-    // lock), so no other connection, in this process or another, can write between them.
+    // The compare and the write are one statement, run inside the writer's transaction (which holds
+    // the file's write lock), so no other connection, in this process or another, can write between them.
     private const string UpsertSql = """
         INSERT INTO bot_state (state_key, etag, document, updated_at)
         VALUES ($key, $etag, $document, $updatedAt)
@@ -54,8 +54,9 @@ public sealed class SqliteStorage : IStorage
         {
             await using var connection = await _database.OpenConnectionAsync(cancellationToken);
 
-            // One read transaction: several keys come from the same snapshot of the file.
-            await using var transaction = connection.BeginTransaction(deferred: true);
+            // Several keys are read in one transaction, from the same snapshot of the file; one key
+            // (every turn of BotState) needs none: a single statement already reads one snapshot.
+            await using var transaction = keys.Length > 1 ? connection.BeginTransaction(deferred: true) : null;
             await using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = "SELECT etag, document FROM bot_state WHERE state_key = $key";
@@ -111,40 +112,35 @@ public sealed class SqliteStorage : IStorage
             return;
         }
 
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var upsert = connection.CreateCommand();
-        upsert.Transaction = transaction;
-        upsert.CommandText = UpsertSql;
-        var key = upsert.Parameters.Add("$key", SqliteType.Text);
-        var etag = upsert.Parameters.Add("$etag", SqliteType.Text);
-        var document = upsert.Parameters.Add("$document", SqliteType.Text);
-        var expectedEtag = upsert.Parameters.Add("$expectedEtag", SqliteType.Text);
-        upsert.Parameters.AddWithValue("$updatedAt", SqliteDatabase.FormatTimestamp(DateTimeOffset.UtcNow));
-
-        foreach (var write in writes)
+        // Through the database's one writer: the compare and the write run inside its transaction,
+        // and a conflict (an exception from this job) undoes this write alone, all keys of it.
+        var updatedAt = SqliteDatabase.FormatTimestamp(DateTimeOffset.UtcNow);
+        await _database.Writer.WriteAsync(batch =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (write.Document is null)
+            foreach (var write in writes)
             {
-                // MemoryStorage keeps a null value, which reads as absent: the same as deleting it.
-                await DeleteKeyAsync(connection, transaction, write.Key, cancellationToken);
-                continue;
-            }
+                if (write.Document is null)
+                {
+                    // MemoryStorage keeps a null value, which reads as absent: the same as deleting it.
+                    DeleteKey(batch, write.Key);
+                    continue;
+                }
 
-            key.Value = write.Key;
-            etag.Value = (object?)write.NewETag ?? DBNull.Value;
-            document.Value = write.Document;
-            expectedEtag.Value = (object?)write.ExpectedETag ?? DBNull.Value;
-            if (await upsert.ExecuteNonQueryAsync(cancellationToken) == 0)
-            {
-                var current = await ReadETagAsync(connection, transaction, write.Key, cancellationToken);
-                throw new ArgumentException(
-                    $"Etag conflict. Key: '{write.Key}'. Original: {write.ExpectedETag}. Current: {current}.", nameof(changes));
+                var upsert = batch.Command(UpsertSql);
+                upsert.Parameters.AddWithValue("$key", write.Key);
+                upsert.Parameters.AddWithValue("$etag", (object?)write.NewETag ?? DBNull.Value);
+                upsert.Parameters.AddWithValue("$document", write.Document);
+                upsert.Parameters.AddWithValue("$expectedEtag", (object?)write.ExpectedETag ?? DBNull.Value);
+                upsert.Parameters.AddWithValue("$updatedAt", updatedAt);
+                if (upsert.ExecuteNonQuery() == 0)
+                {
+                    var read = batch.Command("SELECT etag FROM bot_state WHERE state_key = $key");
+                    read.Parameters.AddWithValue("$key", write.Key);
+                    throw new ArgumentException(
+                        $"Etag conflict. Key: '{write.Key}'. Original: {write.ExpectedETag}. Current: {read.ExecuteScalar() as string}.", nameof(changes));
+                }
             }
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        }, cancellationToken);
     }
 
     public async Task DeleteAsync(string[] keys, CancellationToken cancellationToken = default)
@@ -157,32 +153,20 @@ public sealed class SqliteStorage : IStorage
             return;
         }
 
-        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        foreach (var key in keys)
+        await _database.Writer.WriteAsync(batch =>
         {
-            await DeleteKeyAsync(connection, transaction, key, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+            foreach (var key in keys)
+            {
+                DeleteKey(batch, key);
+            }
+        }, cancellationToken);
     }
 
-    private static async Task DeleteKeyAsync(SqliteConnection connection, SqliteTransaction transaction, string key, CancellationToken cancellationToken)
+    private static void DeleteKey(SqliteWriteBatch batch, string key)
     {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "DELETE FROM bot_state WHERE state_key = $key";
-        command.Parameters.AddWithValue("$key", key);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static async Task<string?> ReadETagAsync(SqliteConnection connection, SqliteTransaction transaction, string key, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT etag FROM bot_state WHERE state_key = $key";
-        command.Parameters.AddWithValue("$key", key);
-        return await command.ExecuteScalarAsync(cancellationToken) as string;
+        var delete = batch.Command("DELETE FROM bot_state WHERE state_key = $key");
+        delete.Parameters.AddWithValue("$key", key);
+        delete.ExecuteNonQuery();
     }
 
     private static void ThrowIfAnyKeyIsNull(string[] keys, string parameterName)

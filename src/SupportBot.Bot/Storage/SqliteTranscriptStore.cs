@@ -230,33 +230,23 @@ public sealed class SqliteTranscriptStore : ITranscriptStore, IAsyncDisposable
         }
     }
 
-    private async Task InsertAsync(IEnumerable<PendingAppend> appends)
-    {
-        await using var connection = await _database.OpenConnectionAsync(CancellationToken.None);
-        await using var transaction = connection.BeginTransaction(deferred: false);
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO transcript_activities (channel_id, conversation_id, activity_id, timestamp, activity)
-            VALUES ($channelId, $conversationId, $activityId, $timestamp, $activity)
-            """;
-        var channelId = command.Parameters.Add("$channelId", SqliteType.Text);
-        var conversationId = command.Parameters.Add("$conversationId", SqliteType.Text);
-        var activityId = command.Parameters.Add("$activityId", SqliteType.Text);
-        var timestamp = command.Parameters.Add("$timestamp", SqliteType.Text);
-        var activity = command.Parameters.Add("$activity", SqliteType.Text);
-        foreach (var append in appends)
+    private Task InsertAsync(IEnumerable<PendingAppend> appends) =>
+        _database.Writer.WriteAsync(batch =>
         {
-            channelId.Value = append.ChannelId;
-            conversationId.Value = append.ConversationId;
-            activityId.Value = (object?)append.ActivityId ?? DBNull.Value;
-            timestamp.Value = append.Timestamp;
-            activity.Value = append.Json;
-            await command.ExecuteNonQueryAsync();
-        }
-
-        await transaction.CommitAsync();
-    }
+            foreach (var append in appends)
+            {
+                var insert = batch.Command("""
+                    INSERT INTO transcript_activities (channel_id, conversation_id, activity_id, timestamp, activity)
+                    VALUES ($channelId, $conversationId, $activityId, $timestamp, $activity)
+                    """);
+                insert.Parameters.AddWithValue("$channelId", append.ChannelId);
+                insert.Parameters.AddWithValue("$conversationId", append.ConversationId);
+                insert.Parameters.AddWithValue("$activityId", (object?)append.ActivityId ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$timestamp", append.Timestamp);
+                insert.Parameters.AddWithValue("$activity", append.Json);
+                insert.ExecuteNonQuery();
+            }
+        });
 
     /// <summary>Rewrites the first logged activity with that id, in place, so the transcript keeps its order.</summary>
     private async Task ReplaceAsync(string channelId, string conversationId, string? activityId, Func<Activity, Activity> replace)

@@ -21,6 +21,10 @@ public sealed class StateTypeBinder : ISerializationBinder
     private readonly DefaultSerializationBinder _names = new();
     private readonly ConcurrentDictionary<(string? Assembly, string Type), Type> _resolved = new();
 
+    // Every save names every type in the state; checking one means reflecting over its assembly's
+    // name, so each type is checked and named once.
+    private readonly ConcurrentDictionary<Type, (string? Assembly, string? Type)> _named = new();
+
     public Type BindToType(string? assemblyName, string typeName)
     {
         if (_resolved.TryGetValue((assemblyName, typeName), out var cached))
@@ -37,8 +41,12 @@ public sealed class StateTypeBinder : ISerializationBinder
 
     public void BindToName(Type serializedType, out string? assemblyName, out string? typeName)
     {
-        EnsureAllowed(serializedType);
-        _names.BindToName(serializedType, out assemblyName, out typeName);
+        (assemblyName, typeName) = _named.GetOrAdd(serializedType, type =>
+        {
+            EnsureAllowed(type);
+            _names.BindToName(type, out var assembly, out var name);
+            return (assembly, name);
+        });
     }
 
     public static bool IsAllowedAssembly(string? assemblyName) =>

@@ -23,15 +23,15 @@ public static class JsonBodyChecks
 
     public static IApplicationBuilder UseJsonBodyChecks(this IApplicationBuilder app) => app.UseMiddleware<JsonBodyMiddleware>();
 
-    /// <summary>Marks an endpoint as taking a JSON object body, checked by the middleware.</summary>
-    public static TBuilder RequireJsonBody<TBuilder>(this TBuilder builder)
+    /// <summary>Marks an endpoint as taking a JSON object body, checked by the middleware; <paramref name="writeError"/> writes its refusals (default: a ProblemDetails).</summary>
+    public static TBuilder RequireJsonBody<TBuilder>(this TBuilder builder, JsonBodyErrorWriter? writeError = null)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(JsonBodyRequired.Instance);
+        builder.WithMetadata(new JsonBodyRequired(writeError ?? Problem));
 
-    private sealed class JsonBodyRequired
-    {
-        public static readonly JsonBodyRequired Instance = new();
-    }
+    private static Task Problem(HttpContext context, int status, string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: status).ExecuteAsync(context);
+
+    private sealed record JsonBodyRequired(JsonBodyErrorWriter WriteError);
 
     private sealed class JsonBodyMiddleware(RequestDelegate next, IOptions<ApiOptions> options)
     {
@@ -39,23 +39,25 @@ public static class JsonBodyChecks
 
         public async Task InvokeAsync(HttpContext context)
         {
-            if (context.GetEndpoint()?.Metadata.GetMetadata<JsonBodyRequired>() is null)
+            // A CORS preflight (OPTIONS) has no body: the CORS middleware answers it.
+            if (context.GetEndpoint()?.Metadata.GetMetadata<JsonBodyRequired>() is not { } required || HttpMethods.IsOptions(context.Request.Method))
             {
                 await next(context);
                 return;
             }
 
+            var refuse = required.WriteError;
             var request = context.Request;
             var limit = options.Value.MaxRequestBodyBytes;
             if (!IsJson(request.ContentType))
             {
-                await Problem(context, StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json.");
+                await refuse(context, StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json.");
                 return;
             }
 
             if (request.ContentLength > limit)
             {
-                await Problem(context, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {limit} bytes.");
+                await refuse(context, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {limit} bytes.");
                 return;
             }
 
@@ -71,14 +73,14 @@ public static class JsonBodyChecks
             {
                 if (!await TryCopyAsync(request.Body, body, limit, context.RequestAborted))
                 {
-                    await Problem(context, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {limit} bytes.");
+                    await refuse(context, StatusCodes.Status413PayloadTooLarge, $"The body is larger than {limit} bytes.");
                     return;
                 }
             }
             catch (BadHttpRequestException ex)
             {
                 // Kestrel's own limit or a malformed chunked body.
-                await Problem(context, ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
+                await refuse(context, ex.StatusCode, ex.StatusCode == StatusCodes.Status413PayloadTooLarge
                     ? $"The body is larger than {limit} bytes."
                     : "The body could not be read.");
                 return;
@@ -91,7 +93,7 @@ public static class JsonBodyChecks
             }
             catch (JsonException ex)
             {
-                await Problem(
+                await refuse(
                     context,
                     StatusCodes.Status400BadRequest,
                     $"The body is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}).");
@@ -101,7 +103,7 @@ public static class JsonBodyChecks
             context.Response.RegisterForDispose(document);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
-                await Problem(context, StatusCodes.Status400BadRequest, "The body must be a JSON object.");
+                await refuse(context, StatusCodes.Status400BadRequest, "The body must be a JSON object.");
                 return;
             }
 
@@ -152,11 +154,11 @@ public static class JsonBodyChecks
 
         private static ReadOnlyMemory<byte> WithoutByteOrderMark(ReadOnlyMemory<byte> utf8) =>
             utf8.Span.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? utf8[3..] : utf8;
-
-        private static Task Problem(HttpContext context, int status, string detail) =>
-            TypedResults.Problem(detail: detail, statusCode: status).ExecuteAsync(context);
     }
 }
+
+/// <summary>Writes a refused body's error: the status (400, 413 or 415) and a short reason.</summary>
+public delegate Task JsonBodyErrorWriter(HttpContext context, int status, string detail);
 
 /// <summary>The request body as parsed by <see cref="JsonBodyChecks"/>: a JSON object.</summary>
 public sealed record JsonBodyFeature(JsonElement Root);

@@ -13,24 +13,25 @@ public static class StorageRegistration
         services.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
-        services.AddSingleton<IStorage>(sp => Choose<IStorage>(sp, path => new SqliteStorage(path), () => new MemoryStorage()));
-        services.AddSingleton<ITranscriptStore>(sp => Choose<ITranscriptStore>(
+        // One database object per file: every store shares its single writer (see SqliteWriter).
+        services.AddSingleton(sp =>
+        {
+            var path = sp.GetRequiredService<IOptions<StorageOptions>>().Value.Sqlite.FullPath(sp.GetRequiredService<IHostEnvironment>().ContentRootPath);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            return new SqliteDatabase(path, sp.GetRequiredService<ILogger<SqliteDatabase>>());
+        });
+        services.AddSingleton<IStorage>(sp => ForProvider<IStorage>(sp, database => new SqliteStorage(database), () => new MemoryStorage()));
+        services.AddSingleton<ITranscriptStore>(sp => ForProvider<ITranscriptStore>(
             sp,
-            path => new SqliteTranscriptStore(new SqliteDatabase(path), sp.GetRequiredService<ILogger<SqliteTranscriptStore>>()),
+            database => new SqliteTranscriptStore(database, sp.GetRequiredService<ILogger<SqliteTranscriptStore>>()),
             () => new MemoryTranscriptStore()));
         return services;
     }
 
-    private static T Choose<T>(IServiceProvider services, Func<string, T> sqlite, Func<T> memory)
+    /// <summary>The store of the configured provider; <paramref name="sqlite"/> gets the shared database of the configured file.</summary>
+    public static T ForProvider<T>(IServiceProvider services, Func<SqliteDatabase, T> sqlite, Func<T> memory)
     {
         var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        if (options.IsMemory)
-        {
-            return memory();
-        }
-
-        var path = options.Sqlite.FullPath(services.GetRequiredService<IHostEnvironment>().ContentRootPath);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        return sqlite(path);
+        return options.IsMemory ? memory() : sqlite(services.GetRequiredService<SqliteDatabase>());
     }
 }

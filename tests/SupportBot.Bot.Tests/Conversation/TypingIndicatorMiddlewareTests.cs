@@ -34,4 +34,32 @@ public sealed class TypingIndicatorMiddlewareTests
             .AssertNoReply()
             .StartTestAsync();
     }
+
+    [Fact]
+    public async Task Typing_stops_at_the_answer_even_when_the_turn_goes_on_working()
+    {
+        var adapter = new TestAdapter(TestAdapter.CreateConversation("typing")).Use(new TypingIndicatorMiddleware(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(10)));
+
+        await adapter.SendTextToBotAsync(
+            "slow question",
+            async (turn, ct) =>
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+                await turn.SendActivityAsync("done", cancellationToken: ct);
+
+                // Saving state, logging...: the turn goes on, but the answer is out.
+                await Task.Delay(TimeSpan.FromMilliseconds(300), ct);
+            },
+            CancellationToken.None);
+
+        var replies = new List<IActivity>();
+        while (adapter.GetNextReply() is { } reply)
+        {
+            replies.Add(reply);
+        }
+
+        Assert.Equal(ActivityTypes.Typing, replies[0].Type);
+        Assert.Equal("done", replies[^1].AsMessageActivity()?.Text);
+        Assert.Single(replies, r => r.Type == ActivityTypes.Message);
+    }
 }

@@ -18,6 +18,12 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
     [InlineData("Classifier:TrainingDataPath", "/no/such/training-data", "Classifier:TrainingDataPath")]
     [InlineData("Classifier:FirstModelTimeout", "00:00:00", "Classifier:FirstModelTimeout")]
     [InlineData("Api:MaxRequestBodyBytes", "0", "Api:MaxRequestBodyBytes")]
+    [InlineData("DirectLine:Mode", "Cloud", "DirectLine:Mode")]
+    [InlineData("DirectLine:Secret", "short", "DirectLine:Secret")]
+    [InlineData("DirectLine:TokenLifetime", "00:00:05", "DirectLine:TokenLifetime")]
+    [InlineData("DirectLine:Mode", "Azure", "DirectLine:AzureSecret")]
+    [InlineData("WebChat:AllowedOrigins:0", "*", "WebChat:AllowedOrigins")]
+    [InlineData("WebChat:AllowedOrigins:0", "https://shop.example/chat", "WebChat:AllowedOrigins")]
     public async Task A_bad_setting_stops_the_host_naming_the_key(string key, string value, string named)
     {
         var error = await StartFailureAsync((key, value));

@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Builder.TraceExtensions;
 using Microsoft.Bot.Connector.Authentication;
+using Microsoft.Bot.Schema;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Storage;
 using BotChannels = Microsoft.Bot.Connector.Channels;
@@ -69,5 +71,22 @@ public sealed class AdapterWithErrorHandler : CloudAdapter
                 logger.LogError(reportError, "Could not tell conversation {ConversationId} about the error", activity.Conversation?.Id);
             }
         };
+    }
+
+    /// <summary>
+    /// Runs a turn for an activity that a channel inside this host already authenticated (the
+    /// Direct Line), with the same middleware, bot and error handling as /api/messages. The
+    /// connector comes from <see cref="BotFrameworkAuthentication.CreateConnectorFactory"/>, so the
+    /// registered authentication decides where the bot's replies go. CloudAdapterBase leaves this
+    /// overload of BotAdapter unimplemented.
+    /// </summary>
+    public override Task<InvokeResponse> ProcessActivityAsync(ClaimsIdentity claimsIdentity, Activity activity, BotCallbackHandler callback, CancellationToken cancellationToken)
+    {
+        var authenticated = new AuthenticateRequestResult
+        {
+            ClaimsIdentity = claimsIdentity,
+            ConnectorFactory = BotFrameworkAuthentication.CreateConnectorFactory(claimsIdentity),
+        };
+        return ProcessActivityAsync(authenticated, activity, callback, cancellationToken);
     }
 }

@@ -1,0 +1,215 @@
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+using SupportBot.Web.Channels.DirectLine.Credentials;
+using SupportBot.Web.Channels.DirectLine.History;
+
+namespace SupportBot.Web.Channels.DirectLine;
+
+/// <summary>
+/// The WebSocket behind a <c>streamUrl</c>: every activity of the conversation after the
+/// watermark, then each new one as it is appended, as <c>{"activities": [...], "watermark"}</c>
+/// messages in watermark order; an empty message when idle, as keep-alive. Activities are read
+/// from the store, so a client that reconnects with its watermark misses nothing and a slow one
+/// costs no memory: it is dropped and reconnects.
+/// </summary>
+public static class ActivityStream
+{
+    private static readonly byte[] KeepAlive = [];
+
+    public static async Task RunAsync(
+        HttpContext context,
+        string conversationId,
+        string? watermark,
+        string? t,
+        DirectLineTokens tokens,
+        IDirectLineStore store,
+        IConversationNotifier notifier,
+        IOptions<DirectLineOptions> options,
+        IOptions<WebChatOptions> webChat,
+        IHostApplicationLifetime lifetime,
+        ILoggerFactory loggers)
+    {
+        var logger = loggers.CreateLogger(typeof(ActivityStream).FullName!);
+        var refusal = Check(context, conversationId, watermark, t, tokens, webChat.Value, out var from);
+        if (refusal is null && await store.FindAsync(conversationId, context.RequestAborted) is null)
+        {
+            refusal = DirectLineErrors.ConversationNotFound(conversationId);
+        }
+
+        if (refusal is not null)
+        {
+            await refusal.ExecuteAsync(context);
+            return;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var subscription = notifier.Subscribe(conversationId);
+        using var closed = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var receiving = ReceiveUntilClosedAsync(socket, closed);
+        logger.LogInformation("Direct Line stream of conversation {ConversationId} opened at watermark {Watermark}", conversationId, from);
+        try
+        {
+            from = await SendNewAsync(socket, store, conversationId, from, subscription, closed.Token);
+            while (!closed.IsCancellationRequested)
+            {
+                if (await NextAsync(subscription, options.Value.KeepAliveInterval, closed.Token))
+                {
+                    from = await SendNewAsync(socket, store, conversationId, from, subscription, closed.Token);
+                }
+                else
+                {
+                    await SendAsync(socket, KeepAlive, subscription, closed.Token);
+                }
+            }
+        }
+        catch (SubscriberTooSlowException)
+        {
+            await CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, "Too far behind; reconnect with your watermark.");
+        }
+        catch (OperationCanceledException) when (subscription.Dropped.IsCancellationRequested)
+        {
+            socket.Abort();
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+            // The client went away or the host is stopping.
+        }
+        finally
+        {
+            if (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                await CloseAsync(socket, WebSocketCloseStatus.EndpointUnavailable, "The server is stopping.");
+            }
+
+            await closed.CancelAsync();
+            await receiving;
+            logger.LogInformation("Direct Line stream of conversation {ConversationId} closed at watermark {Watermark}", conversationId, from);
+        }
+    }
+
+    private static IResult? Check(HttpContext context, string conversationId, string? watermark, string? t, DirectLineTokens tokens, WebChatOptions webChat, out long from)
+    {
+        from = 0;
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            return DirectLineErrors.BadArgument("Open the streamUrl as a WebSocket.");
+        }
+
+        if (!IsAllowedOrigin(context.Request, webChat))
+        {
+            return DirectLineErrors.Forbidden("Pages of this origin may not open the stream.");
+        }
+
+        switch (tokens.Check(t ?? string.Empty, out var grant))
+        {
+            case TokenCheck.Valid when grant!.Scope == TokenScope.Stream && grant.ConversationId == conversationId:
+                break;
+            case TokenCheck.Expired when grant!.Scope == TokenScope.Stream:
+                return DirectLineErrors.TokenExpired();
+            default:
+                return DirectLineErrors.Forbidden("The streamUrl is not valid for this conversation; get a new one.");
+        }
+
+        return DirectLineEndpoints.TryParseWatermark(watermark, out from)
+            ? null
+            : DirectLineErrors.BadArgument("The watermark is not one this service gave.");
+    }
+
+    // A browser sends its page's origin; other clients send none. CORS does not cover WebSockets.
+    private static bool IsAllowedOrigin(HttpRequest request, WebChatOptions webChat)
+    {
+        var origin = request.Headers[HeaderNames.Origin].ToString();
+        return origin.Length == 0
+            || string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase)
+            || webChat.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>True when new activities were announced, false when the keep-alive interval passed first.</summary>
+    private static async Task<bool> NextAsync(IConversationSubscription subscription, TimeSpan keepAlive, CancellationToken closed)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(closed);
+        idle.CancelAfter(keepAlive);
+        try
+        {
+            if (!await subscription.Watermarks.WaitToReadAsync(idle.Token))
+            {
+                throw new OperationCanceledException("The subscription ended.");
+            }
+        }
+        catch (OperationCanceledException) when (!closed.IsCancellationRequested && idle.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        // Coalesce: one read from the store catches up with every announcement so far.
+        while (subscription.Watermarks.TryRead(out _))
+        {
+        }
+
+        return true;
+    }
+
+    private static async Task<long> SendNewAsync(WebSocket socket, IDirectLineStore store, string conversationId, long from, IConversationSubscription subscription, CancellationToken closed)
+    {
+        while (true)
+        {
+            var page = await store.ReadAsync(conversationId, from, DirectLineEndpoints.PageSize, closed);
+            if (page.Activities.Count == 0)
+            {
+                return from;
+            }
+
+            await SendAsync(socket, Encoding.UTF8.GetBytes(DirectLineEndpoints.ActivitySetJson(page)), subscription, closed);
+            from = page.Watermark;
+        }
+    }
+
+    private static async Task SendAsync(WebSocket socket, byte[] message, IConversationSubscription subscription, CancellationToken closed)
+    {
+        // A client that stops reading blocks the send; being dropped cancels it.
+        using var send = CancellationTokenSource.CreateLinkedTokenSource(closed, subscription.Dropped);
+        await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, send.Token);
+    }
+
+    private static async Task ReceiveUntilClosedAsync(WebSocket socket, CancellationTokenSource closed)
+    {
+        // The client has nothing to say on this socket; reading is how its close is noticed.
+        var buffer = new byte[1024];
+        try
+        {
+            while (!closed.IsCancellationRequested)
+            {
+                var received = await socket.ReceiveAsync(buffer, closed.Token);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, string.Empty);
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+        {
+        }
+        finally
+        {
+            await closed.CancelAsync();
+        }
+    }
+
+    private static async Task CloseAsync(WebSocket socket, WebSocketCloseStatus status, string reason)
+    {
+        if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await socket.CloseOutputAsync(status, reason, timeout.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
+            {
+            }
+        }
+    }
+}

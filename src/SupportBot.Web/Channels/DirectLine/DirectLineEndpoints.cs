@@ -1,0 +1,262 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using SupportBot.Web.Channels.DirectLine.Credentials;
+using SupportBot.Web.Channels.DirectLine.History;
+using SupportBot.Web.Http;
+
+namespace SupportBot.Web.Channels.DirectLine;
+
+/// <summary>The Direct Line 3.0 REST API under <c>/v3/directline</c>, as the DL 3.0 reference describes it.</summary>
+public static class DirectLineEndpoints
+{
+    /// <summary>The most activities one GET or one stream message carries; the client asks again from the new watermark.</summary>
+    public const int PageSize = 100;
+
+    // A start body is a user id, a name and a locale: a few hundred bytes.
+    private const int MaxStartBodyBytes = 16 * 1024;
+
+    public static RouteGroupBuilder MapDirectLineApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup(DirectLineUrls.BasePath)
+            .RequireCors(DirectLineRegistration.CorsPolicy)
+            .ExcludeFromDescription();
+
+        api.MapPost("/tokens/generate", GenerateTokenAsync).RequireRateLimiting(DirectLineRegistration.CreationLimit);
+        api.MapPost("/tokens/refresh", RefreshToken);
+        api.MapPost("/conversations", StartConversationAsync).RequireRateLimiting(DirectLineRegistration.CreationLimit);
+        api.MapGet("/conversations/{conversationId}", ReconnectAsync);
+        api.MapPost("/conversations/{conversationId}/activities", PostActivityAsync).RequireJsonBody(DirectLineErrors.WriteAsync);
+        api.MapGet("/conversations/{conversationId}/activities", GetActivitiesAsync);
+        api.MapGet("/conversations/{conversationId}/stream", ActivityStream.RunAsync);
+        return api;
+    }
+
+    /// <summary>A new conversation id: 22 URL-safe random characters, unguessable.</summary>
+    public static string NewConversationId() => WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>A user id for a page that did not name one; <c>dl_</c> marks ids that come from a token.</summary>
+    public static string NewUserId() => "dl_" + WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(12));
+
+    private static async Task<IResult> GenerateTokenAsync(HttpRequest request, DirectLineAuthorization authorization, DirectLineTokens tokens, CancellationToken cancellationToken)
+    {
+        if (!authorization.TryAuthorize(request, out var caller, out var error))
+        {
+            return error;
+        }
+
+        if (!caller.HoldsSecret)
+        {
+            return DirectLineErrors.Forbidden("Generating a token needs the secret.");
+        }
+
+        var (body, bodyError) = await ReadStartRequestAsync(request, cancellationToken);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
+        var (token, grant) = tokens.IssueConversationToken(NewConversationId(), body.User?.Id ?? NewUserId());
+        return TypedResults.Ok(new ConversationResponse(grant.ConversationId, token, Seconds(tokens.Lifetime)));
+    }
+
+    private static IResult RefreshToken(HttpRequest request, DirectLineAuthorization authorization, DirectLineTokens tokens)
+    {
+        if (!authorization.TryAuthorize(request, out var caller, out var error))
+        {
+            return error;
+        }
+
+        if (caller.Token is not { } current)
+        {
+            return DirectLineErrors.Forbidden("Refresh a token with the token itself; the secret does not expire.");
+        }
+
+        var (token, grant) = tokens.IssueConversationToken(current.ConversationId, current.UserId);
+        return TypedResults.Ok(new ConversationResponse(grant.ConversationId, token, Seconds(tokens.Lifetime)));
+    }
+
+    private static async Task<IResult> StartConversationAsync(
+        HttpRequest request, DirectLineAuthorization authorization, DirectLineTokens tokens, DirectLineChannel channel, CancellationToken cancellationToken)
+    {
+        if (!authorization.TryAuthorize(request, out var caller, out var error))
+        {
+            return error;
+        }
+
+        var (body, bodyError) = await ReadStartRequestAsync(request, cancellationToken);
+        if (bodyError is not null)
+        {
+            return bodyError;
+        }
+
+        // A token names its conversation and user; the secret starts a new one for the user in the body.
+        var conversationId = caller.Token?.ConversationId ?? NewConversationId();
+        var userId = caller.Token?.UserId ?? body.User?.Id ?? NewUserId();
+        var started = await channel.StartAsync(conversationId, userId, DirectLineUrls.ServiceUrl(request), body.Locale, cancellationToken);
+        var response = Connect(request, tokens, conversationId, userId, watermark: null);
+        return started ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
+    }
+
+    private static async Task<IResult> ReconnectAsync(
+        string conversationId, string? watermark, HttpRequest request, DirectLineAuthorization authorization, DirectLineTokens tokens, IDirectLineStore store, CancellationToken cancellationToken)
+    {
+        var access = await AuthorizeConversationAsync(request, conversationId, authorization, store, cancellationToken);
+        if (access.Refusal is not null)
+        {
+            return access.Refusal;
+        }
+
+        if (!TryParseWatermark(watermark, out var from))
+        {
+            return DirectLineErrors.BadArgument("The watermark is not one this service gave.");
+        }
+
+        return TypedResults.Ok(Connect(request, tokens, conversationId, access.Conversation!.UserId, string.IsNullOrEmpty(watermark) ? null : from));
+    }
+
+    private static async Task<IResult> PostActivityAsync(
+        string conversationId, HttpRequest request, DirectLineAuthorization authorization, IDirectLineStore store, DirectLineChannel channel, CancellationToken cancellationToken)
+    {
+        var access = await AuthorizeConversationAsync(request, conversationId, authorization, store, cancellationToken);
+        if (access.Refusal is not null)
+        {
+            return access.Refusal;
+        }
+
+        // The body was size-checked and parsed as a JSON object by the JSON body checks.
+        using var reader = new StreamReader(request.Body, Encoding.UTF8);
+        if (ActivityJson.Deserialize(await reader.ReadToEndAsync(cancellationToken)) is not { } activity)
+        {
+            return DirectLineErrors.BadArgument("The body is not an activity: a field has the wrong type.");
+        }
+
+        if (string.IsNullOrWhiteSpace(activity.Type))
+        {
+            return DirectLineErrors.BadArgument("An activity needs a 'type'.");
+        }
+
+        // A token's user is who speaks; only the secret's holder may speak for a user it names.
+        var userId = access.Caller.Token?.UserId ?? activity.From?.Id;
+        if (string.IsNullOrWhiteSpace(userId))
+        {
+            return DirectLineErrors.BadArgument("With the secret, an activity needs 'from.id'.");
+        }
+
+        var posted = await channel.PostAsync(conversationId, userId, activity, DirectLineUrls.ServiceUrl(request), cancellationToken);
+        return posted.BotFailed ? DirectLineErrors.BotError() : TypedResults.Ok(new ResourceIdResponse(posted.Id));
+    }
+
+    private static async Task<IResult> GetActivitiesAsync(
+        string conversationId, string? watermark, HttpRequest request, DirectLineAuthorization authorization, IDirectLineStore store, CancellationToken cancellationToken)
+    {
+        var access = await AuthorizeConversationAsync(request, conversationId, authorization, store, cancellationToken);
+        if (access.Refusal is not null)
+        {
+            return access.Refusal;
+        }
+
+        if (!TryParseWatermark(watermark, out var from))
+        {
+            return DirectLineErrors.BadArgument("The watermark is not one this service gave.");
+        }
+
+        var page = await store.ReadAsync(conversationId, from, PageSize, cancellationToken);
+        return TypedResults.Text(ActivitySetJson(page), "application/json", Encoding.UTF8);
+    }
+
+    /// <summary><c>{"activities": [...], "watermark": "n"}</c>, the activities written as stored.</summary>
+    public static string ActivitySetJson(ActivityPage page)
+    {
+        var json = new StringBuilder("{\"activities\":[");
+        for (var i = 0; i < page.Activities.Count; i++)
+        {
+            json.Append(i == 0 ? string.Empty : ",").Append(page.Activities[i].Json);
+        }
+
+        return json.Append("],\"watermark\":\"").Append(page.Watermark.ToString(CultureInfo.InvariantCulture)).Append("\"}").ToString();
+    }
+
+    /// <summary>An absent or empty watermark means from the start.</summary>
+    public static bool TryParseWatermark(string? watermark, out long value)
+    {
+        value = 0;
+        return string.IsNullOrEmpty(watermark)
+            || (long.TryParse(watermark, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 0);
+    }
+
+    private static ConversationResponse Connect(HttpRequest request, DirectLineTokens tokens, string conversationId, string userId, long? watermark)
+    {
+        var (token, _) = tokens.IssueConversationToken(conversationId, userId);
+        var (streamToken, _) = tokens.IssueStreamToken(conversationId, userId);
+        return new ConversationResponse(conversationId, token, Seconds(tokens.Lifetime), DirectLineUrls.StreamUrl(request, conversationId, watermark, streamToken));
+    }
+
+    // 401/403 before 404: a caller learns nothing about conversations it may not use.
+    private static async Task<ConversationAccess> AuthorizeConversationAsync(
+        HttpRequest request, string conversationId, DirectLineAuthorization authorization, IDirectLineStore store, CancellationToken cancellationToken)
+    {
+        if (!authorization.TryAuthorize(request, out var caller, out var error))
+        {
+            return new ConversationAccess(caller, null, error);
+        }
+
+        if (!caller.MayUse(conversationId))
+        {
+            return new ConversationAccess(caller, null, DirectLineErrors.Forbidden("The token is for another conversation."));
+        }
+
+        var conversation = await store.FindAsync(conversationId, cancellationToken);
+        return new ConversationAccess(caller, conversation, conversation is null ? DirectLineErrors.ConversationNotFound(conversationId) : null);
+    }
+
+    private static async Task<(StartRequest Body, IResult? Error)> ReadStartRequestAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var empty = new StartRequest(User: null, Locale: null);
+        if (request.ContentLength > MaxStartBodyBytes)
+        {
+            return (empty, DirectLineErrors.Result(StatusCodes.Status413PayloadTooLarge, "MessageSizeTooBig", $"The body is larger than {MaxStartBodyBytes} bytes."));
+        }
+
+        var buffer = new MemoryStream();
+        var chunk = new byte[4096];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxStartBodyBytes)
+            {
+                return (empty, DirectLineErrors.Result(StatusCodes.Status413PayloadTooLarge, "MessageSizeTooBig", $"The body is larger than {MaxStartBodyBytes} bytes."));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            return (empty, null);
+        }
+
+        try
+        {
+            var body = JsonSerializer.Deserialize<StartRequest>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) ?? empty;
+            if (body.User?.Id is { } id && string.IsNullOrWhiteSpace(id))
+            {
+                body = body with { User = body.User with { Id = null } };
+            }
+
+            return (body, null);
+        }
+        catch (JsonException)
+        {
+            return (empty, DirectLineErrors.BadArgument("The body is not valid JSON of the form {\"user\": {\"id\": \"...\"}}."));
+        }
+    }
+
+    private static int Seconds(TimeSpan lifetime) => (int)lifetime.TotalSeconds;
+
+    /// <summary>Who asked for a conversation, the conversation, or the error to answer instead.</summary>
+    private sealed record ConversationAccess(DirectLineCaller Caller, DirectLineConversation? Conversation, IResult? Refusal);
+}

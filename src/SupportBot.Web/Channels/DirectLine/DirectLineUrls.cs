@@ -1,0 +1,31 @@
+using System.Globalization;
+
+namespace SupportBot.Web.Channels.DirectLine;
+
+/// <summary>
+/// The URLs of this host's Direct Line, from the request as the host sees it: behind a proxy,
+/// <c>X-Forwarded-*</c> count only when the host is configured to apply them
+/// (<c>ASPNETCORE_FORWARDEDHEADERS_ENABLED</c>), which rewrites the request's scheme and host first.
+/// </summary>
+public static class DirectLineUrls
+{
+    public const string BasePath = "/v3/directline";
+
+    /// <summary>The base URL a client passes as <c>domain</c> to <c>createDirectLine</c>.</summary>
+    public static string Domain(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{BasePath}";
+
+    /// <summary>The <c>serviceUrl</c> the bot sees on Direct Line activities (its replies are delivered in process).</summary>
+    public static string ServiceUrl(HttpRequest request) => Domain(request) + "/";
+
+    public static bool IsDirectLineServiceUrl(string? serviceUrl) =>
+        Uri.TryCreate(serviceUrl, UriKind.Absolute, out var uri)
+        && uri.AbsolutePath.EndsWith(BasePath + "/", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The WebSocket URL of a conversation: the stream token in <c>t</c> (a browser cannot set headers on a WebSocket).</summary>
+    public static string StreamUrl(HttpRequest request, string conversationId, long? watermark, string streamToken)
+    {
+        var scheme = request.IsHttps ? "wss" : "ws";
+        var query = watermark is { } w ? $"watermark={w.ToString(CultureInfo.InvariantCulture)}&" : string.Empty;
+        return $"{scheme}://{request.Host}{request.PathBase}{BasePath}/conversations/{Uri.EscapeDataString(conversationId)}/stream?{query}t={streamToken}";
+    }
+}
