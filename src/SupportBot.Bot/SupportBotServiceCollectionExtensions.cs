@@ -5,7 +5,10 @@ using SupportBot.Bot.Dialogs;
 
 namespace SupportBot.Bot;
 
-/// <summary>Registers the bot, its state and its dialogs. The host supplies IStorage, the knowledge base, the classifier and the decision policy.</summary>
+/// <summary>
+/// Registers the bot, its state and its dialogs. The host supplies IStorage, ITranscriptStore,
+/// ITicketStore, the knowledge base, the classifier and the decision policy.
+/// </summary>
 public static class SupportBotServiceCollectionExtensions
 {
     public static IServiceCollection AddSupportBot(this IServiceCollection services)
@@ -14,8 +17,10 @@ public static class SupportBotServiceCollectionExtensions
         services.AddSingleton<UserState>();
         services.AddSingleton<Replies>();
         services.AddSingleton<QuestionRouter>();
+        services.AddSingleton<HandoffOffers>();
         services.AddSingleton<IDialog, AnswerDialog>();
         services.AddSingleton<IDialog, ClarifyDialog>();
+        services.AddSingleton<IDialog, HandoffDialog>();
         services.AddTransient<IBot, SupportBotActivityHandler>();
         return services;
     }

@@ -20,6 +20,7 @@ builder.Services.AddKnowledgeBase();        // training-data/, validated at star
 builder.Services.AddIntentModel();          // Classifier:*: the model, reloaded when retrained; the decision policy
 builder.Services.AddBotStorage();           // Storage:*: IStorage and the transcript store
 builder.Services.AddBotFramework();         // authentication, AdapterWithErrorHandler, the bot
+builder.Services.AddHelpDesk();             // HelpDesk:*: API keys, the ticket webhook and its dispatcher
 builder.Services.AddDirectLine();           // DirectLine:*, WebChat:*: Direct Line 3.0 in process, tokens, history, CORS, limits
 builder.Services.AddHealth();
 builder.Services.AddOpenApi();
@@ -28,11 +29,14 @@ var app = builder.Build();
 
 app.UseProblemResponses();
 app.UseWebChatPages();                     // /, /embed.js, /demo/helpdesk.html, /lib/webchat (wwwroot)
+app.UseApiKeys();                           // 401 before a protected endpoint reads its body
 app.UseJsonBodyChecks();
 
 app.MapBotMessages();                       // POST /api/messages
 app.MapDirectLine();                        // /v3/directline/*, POST /api/webchat/token
-app.MapHelpDeskApi();                       // /api/v1/answers, /api/v1/faq
+app.MapHelpDeskApi()                        // /api/v1/answers, /api/v1/faq
+    .RequireApiKey(ApiKeyScope.Faq);        //   a key only with HelpDesk:RequireApiKeyForFaq
+app.MapTicketsApi();                        // /api/v1/tickets, /api/v1/webhook-events
 app.MapHealth();                            // /healthz, /readyz
 app.MapOpenApi();                           // /openapi/v1.json
 app.LogAddressesOnStart();

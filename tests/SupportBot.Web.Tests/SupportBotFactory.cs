@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SupportBot.Web.Tests;
 
@@ -14,14 +15,23 @@ public sealed class SupportBotFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly string? _ownedDirectory;
+    private readonly Action<IServiceCollection>? _services;
+    private readonly string? _environment;
 
     public SupportBotFactory(TrainedModelFixture model)
-        : this(model, settings: null, databasePath: null)
+        : this(model, settings: null, databasePath: null, services: null, environment: null)
     {
     }
 
-    private SupportBotFactory(TrainedModelFixture model, IReadOnlyDictionary<string, string?>? settings, string? databasePath)
+    private SupportBotFactory(
+        TrainedModelFixture model,
+        IReadOnlyDictionary<string, string?>? settings,
+        string? databasePath,
+        Action<IServiceCollection>? services,
+        string? environment)
     {
+        _services = services;
+        _environment = environment;
         if (databasePath is null)
         {
             _ownedDirectory = Directory.CreateTempSubdirectory("supportbot-web-tests-db-").FullName;
@@ -54,9 +64,18 @@ public sealed class SupportBotFactory : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
-    /// <summary>A host with extra or replaced settings; on the given database file when one is named (the caller then owns it).</summary>
-    public static SupportBotFactory WithSettings(TrainedModelFixture model, IReadOnlyDictionary<string, string?> settings, string? databasePath = null) =>
-        new(model, settings, databasePath);
+    /// <summary>
+    /// A host with extra or replaced settings; on the given database file when one is named (the
+    /// caller then owns it); with services replaced (a clock) and in another environment than
+    /// Development when asked.
+    /// </summary>
+    public static SupportBotFactory WithSettings(
+        TrainedModelFixture model,
+        IReadOnlyDictionary<string, string?> settings,
+        string? databasePath = null,
+        Action<IServiceCollection>? services = null,
+        string? environment = null) =>
+        new(model, settings, databasePath, services, environment);
 
     /// <summary>Waits until /readyz answers 200 (the model is loaded in the background).</summary>
     public async Task<HttpClient> CreateReadyClientAsync()
@@ -83,6 +102,15 @@ public sealed class SupportBotFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(_settings));
+        if (_environment is not null)
+        {
+            builder.UseEnvironment(_environment);
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureServices(_services);
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -12,6 +12,8 @@ public sealed class DialogContext(ITurnContext turn, DialogState state, IReadOnl
 
     public DialogFrame? Active => state.Stack.Count > 0 ? state.Stack[^1] : null;
 
+    public ConversationLog Log => state.Log;
+
     public async Task BeginAsync(string dialogId, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
     {
         if (state.Stack.Count >= MaxDepth)

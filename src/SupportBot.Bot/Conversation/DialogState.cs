@@ -4,6 +4,9 @@ namespace SupportBot.Bot.Conversation;
 public sealed class DialogState
 {
     public List<DialogFrame> Stack { get; set; } = [];
+
+    /// <summary>The conversation's questions and outcomes, for handoff; not cleared by "cancel".</summary>
+    public ConversationLog Log { get; set; } = new();
 }
 
 /// <summary>One dialog on the stack: which dialog, the step it waits in and the values it remembers.</summary>

@@ -8,7 +8,7 @@ namespace SupportBot.Bot.Dialogs;
 /// Answers one FAQ entry: asks for the platform first when the answer depends on it and the user
 /// did not say, then asks whether it helped; on "No" it offers the next-best entries and a person.
 /// </summary>
-public sealed class AnswerDialog(KnowledgeBase knowledgeBase, Replies replies) : IDialog
+public sealed class AnswerDialog(KnowledgeBase knowledgeBase, Replies replies, HandoffOffers handoff) : IDialog
 {
     public const string DialogId = "answer";
     public const string EntryKey = "entry";
@@ -74,12 +74,14 @@ public sealed class AnswerDialog(KnowledgeBase knowledgeBase, Replies replies) :
         {
             case true:
                 dialogs.End(frame);
+                dialogs.Log.Feedback(entry.Id, helped: true);
                 await dialogs.Turn.SendActivityAsync(Replies.Markdown(BotTexts.FeedbackThanks), cancellationToken);
                 return true;
             case false:
                 dialogs.End(frame);
+                dialogs.Log.Feedback(entry.Id, helped: false);
                 var alternatives = frame.GetList(AlternativesKey).Select(knowledgeBase.Find).OfType<FaqEntry>().ToList();
-                await dialogs.Turn.SendActivityAsync(replies.Alternatives(alternatives), cancellationToken);
+                await handoff.NotHelpedAsync(dialogs, alternatives, cancellationToken);
                 return true;
             default:
                 // Not an answer to "did this help?": the user asked something else.

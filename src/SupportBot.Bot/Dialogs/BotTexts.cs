@@ -21,10 +21,6 @@ public static class BotTexts
         "Tips: name the error message or the screen you see, and the platform (Android, iOS, JavaScript, REST API). " +
         "You can also browse a topic below, or talk to a person.";
 
-    public const string Handoff =
-        "I'll get you to a person. Kakao's team answers developer questions in DevTalk, the Kakao Developers forum " +
-        "(https://devtalk.kakao.com). This conversation is saved under reference {0}, so you won't have to repeat yourself.";
-
     public const string FeedbackQuestion = "Did this answer your question?";
     public const string FeedbackThanks = "Glad I could help! Ask me anything else.";
     public const string MaybeOneOfThese = "Sorry about that. Maybe one of these?";

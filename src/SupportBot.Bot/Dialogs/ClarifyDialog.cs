@@ -5,7 +5,7 @@ using SupportBot.Core.Text;
 namespace SupportBot.Bot.Dialogs;
 
 /// <summary>"Did you mean ...?" for a close call: the top candidates as buttons and "None of these".</summary>
-public sealed class ClarifyDialog(KnowledgeBase knowledgeBase, Replies replies) : IDialog
+public sealed class ClarifyDialog(KnowledgeBase knowledgeBase, Replies replies, HandoffOffers handoff) : IDialog
 {
     public const string DialogId = "clarify";
     public const string CandidatesKey = "candidates";
@@ -37,7 +37,8 @@ public sealed class ClarifyDialog(KnowledgeBase knowledgeBase, Replies replies) 
         var normalized = TextNormalizer.Normalize(text);
         if (normalized == NoneOfThese)
         {
-            await dialogs.Turn.SendActivitiesAsync([.. replies.Fallback()], cancellationToken);
+            dialogs.Log.RejectedCandidates();
+            await handoff.FallbackAsync(dialogs, cancellationToken);
             return true;
         }
 
@@ -49,6 +50,7 @@ public sealed class ClarifyDialog(KnowledgeBase knowledgeBase, Replies replies) 
             return false;
         }
 
+        dialogs.Log.Picked(chosen.Id);
         var others = candidates.Where(c => c != chosen).Select(c => c.Id);
         await dialogs.BeginAsync(AnswerDialog.DialogId, AnswerDialog.Arguments(chosen.Id, others, frame.Get(PlatformKey)), cancellationToken);
         return true;

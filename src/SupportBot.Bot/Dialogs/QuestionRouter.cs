@@ -1,6 +1,7 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.Logging;
 using SupportBot.Bot.Conversation;
+using SupportBot.Core.Answers;
 using SupportBot.Core.Classification;
 using SupportBot.Core.Knowledge;
 using SupportBot.Core.Text;
@@ -17,6 +18,7 @@ public sealed class QuestionRouter(
     IIntentClassifier classifier,
     DecisionPolicy policy,
     Replies replies,
+    HandoffOffers handoff,
     ILogger<QuestionRouter> logger)
 {
     private const int Alternatives = 3;
@@ -43,7 +45,7 @@ public sealed class QuestionRouter(
 
         if (normalized == TalkToPerson)
         {
-            await HandoffAsync(dialogs.Turn, cancellationToken);
+            await handoff.RequestedAsync(dialogs, cancellationToken);
             return;
         }
 
@@ -53,6 +55,7 @@ public sealed class QuestionRouter(
         // A button sends the canonical question: answer that entry, whatever the ranking says.
         if (_byQuestion.TryGetValue(normalized, out var picked))
         {
+            dialogs.Log.Asked(text, AnswerService.OutcomeName(DecisionKind.Answer), picked.Id);
             await BeginAnswerAsync(dialogs, picked, ranking, platform, cancellationToken);
             return;
         }
@@ -61,6 +64,10 @@ public sealed class QuestionRouter(
         logger.LogInformation(
             "Decision {Decision} for {Intent} at {Probability:F2} in {ConversationId}",
             decision.Kind, ranking.Top.Intent, ranking.Top.Probability, dialogs.Turn.Activity.Conversation?.Id);
+        if (decision.Kind != DecisionKind.SmallTalk)
+        {
+            dialogs.Log.Asked(text, AnswerService.OutcomeName(decision.Kind), decision.Kind == DecisionKind.Answer ? decision.Intent : null);
+        }
 
         switch (decision.Kind)
         {
@@ -71,22 +78,19 @@ public sealed class QuestionRouter(
                 await dialogs.BeginAsync(ClarifyDialog.DialogId, ClarifyDialog.Arguments(decision.Candidates.Select(c => c.Intent), platform), cancellationToken);
                 break;
             case DecisionKind.SmallTalk:
-                await SmallTalkAsync(dialogs.Turn, decision.Intent!, cancellationToken);
+                await SmallTalkAsync(dialogs, decision.Intent!, cancellationToken);
                 break;
             default:
-                await dialogs.Turn.SendActivitiesAsync([.. replies.Fallback()], cancellationToken);
+                await handoff.FallbackAsync(dialogs, cancellationToken);
                 break;
         }
     }
 
-    public Task HandoffAsync(ITurnContext turn, CancellationToken cancellationToken) =>
-        turn.SendActivityAsync(replies.Handoff(turn.Activity.Conversation?.Id ?? "unknown"), cancellationToken);
-
-    private Task SmallTalkAsync(ITurnContext turn, string intent, CancellationToken cancellationToken) => intent switch
+    private Task SmallTalkAsync(DialogContext dialogs, string intent, CancellationToken cancellationToken) => intent switch
     {
-        Intents.Help => turn.SendActivityAsync(replies.Help(), cancellationToken),
-        Intents.HumanAgent => HandoffAsync(turn, cancellationToken),
-        _ => turn.SendActivityAsync(replies.SmallTalk(knowledgeBase.FindSmallTalk(intent)!), cancellationToken),
+        Intents.Help => dialogs.Turn.SendActivityAsync(replies.Help(), cancellationToken),
+        Intents.HumanAgent => handoff.RequestedAsync(dialogs, cancellationToken),
+        _ => dialogs.Turn.SendActivityAsync(replies.SmallTalk(knowledgeBase.FindSmallTalk(intent)!), cancellationToken),
     };
 
     private Task BeginAnswerAsync(DialogContext dialogs, FaqEntry entry, IntentRanking ranking, string? platform, CancellationToken cancellationToken)

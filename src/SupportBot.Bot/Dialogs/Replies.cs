@@ -24,8 +24,6 @@ public sealed class Replies(KnowledgeBase knowledgeBase)
         WithChoices(BotTexts.FallbackTips, [.. knowledgeBase.Categories, BotTexts.TalkToPerson]),
     ];
 
-    public IMessageActivity Handoff(string conversationId) => Markdown(string.Format(CultureInfo.InvariantCulture, BotTexts.Handoff, conversationId));
-
     public IMessageActivity SmallTalk(SmallTalkIntent intent) => Markdown(intent.Reply);
 
     public IMessageActivity Browse(string category) =>
@@ -82,7 +80,8 @@ public sealed class Replies(KnowledgeBase knowledgeBase)
     private static IMessageActivity WithQuestions(string text, IEnumerable<FaqEntry> entries) =>
         Choices(entries.Select(QuestionChoice), text);
 
-    private static IMessageActivity WithChoices(string text, IEnumerable<string> choices) =>
+    /// <summary>A message with choices that send their own text back.</summary>
+    public static IMessageActivity WithChoices(string text, IEnumerable<string> choices) =>
         Choices(choices.Select(Choice), text);
 
     private static CardAction Choice(string text) => new(ActionTypes.ImBack, text, value: text);

@@ -5,7 +5,7 @@ using SupportBot.Web.Health;
 
 namespace SupportBot.Web.Hosting;
 
-/// <summary>Once the server listens, says where: the URLs, the Emulator endpoint, the REST API and the health URLs.</summary>
+/// <summary>Once the server listens, says where: the URLs, the web chat, the Emulator endpoint, the REST API and the health URLs.</summary>
 public static class StartupLog
 {
     public static WebApplication LogAddressesOnStart(this WebApplication app)
@@ -31,6 +31,7 @@ public static class StartupLog
             logger.LogInformation("SupportBot is serving on {Urls}", string.Join(", ", addresses));
             foreach (var root in addresses.Select(Browsable))
             {
+                logger.LogInformation("Web chat: {WebChat} (help-desk embed {EmbedScript})", root + "/", root + "/embed.js");
                 if (authenticated)
                 {
                     logger.LogInformation("Bot Framework channel endpoint: {BotEndpoint} (app id {MicrosoftAppId})", root + BotMessagesEndpoint.Route, appId);

@@ -1,11 +1,13 @@
 using Microsoft.Bot.Builder;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SupportBot.Bot.Storage;
+using SupportBot.Bot.Tickets;
 using SupportBot.Web.Configuration;
 
 namespace SupportBot.Web.Storage;
 
-/// <summary>The bot's <see cref="IStorage"/> and <see cref="ITranscriptStore"/>, from the provider in configuration.</summary>
+/// <summary>The bot's <see cref="IStorage"/>, <see cref="ITranscriptStore"/> and <see cref="ITicketStore"/>, from the provider in configuration.</summary>
 public static class StorageRegistration
 {
     public static IServiceCollection AddBotStorage(this IServiceCollection services)
@@ -25,6 +27,14 @@ public static class StorageRegistration
             sp,
             database => new SqliteTranscriptStore(database, sp.GetRequiredService<ILogger<SqliteTranscriptStore>>()),
             () => new MemoryTranscriptStore()));
+
+        // Tickets and their webhook outbox: one store, so a change and its event share a transaction.
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => ForProvider<ITicketOutbox>(
+            sp,
+            database => new SqliteTicketStore(database, sp.GetRequiredService<TimeProvider>()),
+            () => new MemoryTicketStore(sp.GetRequiredService<TimeProvider>())));
+        services.AddSingleton(sp => (ITicketStore)sp.GetRequiredService<ITicketOutbox>());
         return services;
     }
 

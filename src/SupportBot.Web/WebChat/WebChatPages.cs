@@ -15,17 +15,17 @@ public static class WebChatPages
 
     public static WebApplication UseWebChatPages(this WebApplication app)
     {
-        var webChat = app.Services.GetRequiredService<IOptions<WebChatOptions>>().Value;
-
         // Only the host itself and the allowed help-desk origins may frame the chat page; every
-        // other page of the host may not be framed at all.
-        var chatFrameAncestors = string.Join(' ', ["'self'", .. webChat.AllowedOrigins]);
+        // other page of the host may not be framed at all. Read on first use: the settings are
+        // validated when the host starts, where a bad origin stops it with a clear message.
+        var chatFrameAncestors = new Lazy<string>(() =>
+            string.Join(' ', ["'self'", .. app.Services.GetRequiredService<IOptions<WebChatOptions>>().Value.AllowedOrigins]));
 
         app.Use((context, next) =>
         {
             if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
             {
-                var framedBy = ChatPage.Contains(context.Request.Path) ? chatFrameAncestors : "'none'";
+                var framedBy = ChatPage.Contains(context.Request.Path) ? chatFrameAncestors.Value : "'none'";
                 context.Response.Headers.ContentSecurityPolicy = $"frame-ancestors {framedBy}";
                 context.Response.Headers.XContentTypeOptions = "nosniff";
             }

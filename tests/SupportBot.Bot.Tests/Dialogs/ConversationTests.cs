@@ -292,21 +292,6 @@ public sealed class ConversationTests(BotFixture fixture)
             .StartTestAsync();
     }
 
-    [Theory]
-    [InlineData("can I talk to a real person")]
-    [InlineData("Talk to a person")]
-    public async Task Asking_for_a_human_gets_the_handoff_offer_with_the_conversation_reference(string utterance)
-    {
-        await Flow()
-            .Send(utterance)
-            .AssertReply(a =>
-            {
-                Assert.Contains("DevTalk", a.Text(), StringComparison.Ordinal);
-                Assert.Contains(a.Conversation.Id, a.Text(), StringComparison.Ordinal);
-            })
-            .StartTestAsync();
-    }
-
     [Fact]
     public async Task An_attachment_without_text_is_told_the_bot_reads_text()
     {

@@ -18,6 +18,10 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
     [InlineData("Classifier:TrainingDataPath", "/no/such/training-data", "Classifier:TrainingDataPath")]
     [InlineData("Classifier:FirstModelTimeout", "00:00:00", "Classifier:FirstModelTimeout")]
     [InlineData("Api:MaxRequestBodyBytes", "0", "Api:MaxRequestBodyBytes")]
+    [InlineData("HelpDesk:ApiKeys:0:Key", "changeme", "HelpDesk:ApiKeys:0:Key")]
+    [InlineData("HelpDesk:Webhook:Url", "not a url", "HelpDesk:Webhook:Url")]
+    [InlineData("HelpDesk:Webhook:Url", "http://127.0.0.1:9/hooks", "HelpDesk:Webhook:Secret")]
+    [InlineData("HelpDesk:Webhook:MaxAttempts", "0", "HelpDesk:Webhook:MaxAttempts")]
     [InlineData("DirectLine:Mode", "Cloud", "DirectLine:Mode")]
     [InlineData("DirectLine:Secret", "short", "DirectLine:Secret")]
     [InlineData("DirectLine:TokenLifetime", "00:00:05", "DirectLine:TokenLifetime")]
@@ -58,6 +62,45 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
         finally
         {
             Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task On_start_the_host_says_where_its_web_chat_and_Emulator_endpoint_are()
+    {
+        var folder = Directory.CreateTempSubdirectory("supportbot-web-tests-start-").FullName;
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = folder,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SupportBot.Web.dll"));
+        start.ArgumentList.Add($"--contentRoot={Path.Combine(Path.GetDirectoryName(model.TrainingData.Root)!, "src", "SupportBot.Web")}");
+        start.ArgumentList.Add("--urls=http://127.0.0.1:0");
+        start.ArgumentList.Add($"--Classifier:ModelPath={model.ModelPath}");
+        start.ArgumentList.Add($"--Storage:Sqlite:Path={Path.Combine(folder, "supportbot.db")}");
+        start.ArgumentList.Add($"--DirectLine:Secret={SupportBotFactory.DirectLineSecret}");
+
+        using var process = Process.Start(start)!;
+        try
+        {
+            var lines = new List<string>();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            while (!lines.Any(l => l.Contains("Emulator endpoint:", StringComparison.Ordinal)))
+            {
+                lines.Add(await process.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException($"The host stopped: {string.Join('\n', lines)}"));
+            }
+
+            Assert.Contains(lines, l => l.Contains("Web chat: http://127.0.0.1:", StringComparison.Ordinal) && l.Contains("/embed.js", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains("Bot Framework Emulator endpoint: http://127.0.0.1:", StringComparison.Ordinal));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Directory.Delete(folder, recursive: true);
         }
     }
 

@@ -1,0 +1,98 @@
+namespace SupportBot.Bot.Conversation;
+
+/// <summary>
+/// What became of the user's questions in this conversation (question, outcome and FAQ entry,
+/// then the feedback), kept in ConversationState for the ticket a handoff creates, with the
+/// counts that make the bot offer a person.
+/// </summary>
+/// <remarks>
+/// Kept as it happens rather than derived from the transcript later: the transcript has the words,
+/// not the classifier's decision or which entry an answer was, and re-reading the bot's replies to
+/// recover them would break with every change of wording or language.
+/// </remarks>
+public sealed class ConversationLog
+{
+    public const int MaxQuestions = 10;
+
+    public const string Helped = "helped";
+
+    public const string NotHelpedFeedback = "not-helped";
+
+    /// <summary>The latest questions, oldest first.</summary>
+    public List<LoggedQuestion> Questions { get; set; } = [];
+
+    /// <summary>Questions in a row that ended in the fallback.</summary>
+    public int ConsecutiveFallbacks { get; set; }
+
+    /// <summary>Answers the user said did not help, in this conversation (since the last handoff offer).</summary>
+    public int NotHelped { get; set; }
+
+    /// <summary>A question and what the bot did with it (an outcome of the answers contract: answer, clarify, fallback).</summary>
+    public void Asked(string text, string outcome, string? entryId)
+    {
+        Questions.Add(new LoggedQuestion { Text = text, Outcome = outcome, EntryId = entryId });
+        if (Questions.Count > MaxQuestions)
+        {
+            Questions.RemoveRange(0, Questions.Count - MaxQuestions);
+        }
+
+        ConsecutiveFallbacks = outcome == FallbackOutcome ? ConsecutiveFallbacks + 1 : 0;
+    }
+
+    /// <summary>The user picked an entry from "did you mean": the last question is answered with it.</summary>
+    public void Picked(string entryId)
+    {
+        if (Questions.Count > 0)
+        {
+            Questions[^1].EntryId = entryId;
+        }
+    }
+
+    /// <summary>The user rejected every "did you mean" candidate: the question ended in the fallback.</summary>
+    public void RejectedCandidates()
+    {
+        if (Questions.Count > 0)
+        {
+            Questions[^1].Feedback = NotHelpedFeedback;
+        }
+
+        ConsecutiveFallbacks++;
+    }
+
+    /// <summary>"Did this answer your question?" answered for an entry.</summary>
+    public void Feedback(string entryId, bool helped)
+    {
+        var question = Questions.LastOrDefault(q => q.EntryId == entryId);
+        if (question is not null)
+        {
+            question.Feedback = helped ? Helped : NotHelpedFeedback;
+        }
+
+        if (!helped)
+        {
+            NotHelped++;
+        }
+    }
+
+    /// <summary>After a handoff offer the counts start again, so a "no thanks" is not asked again at once.</summary>
+    public void ResetTriggers()
+    {
+        ConsecutiveFallbacks = 0;
+        NotHelped = 0;
+    }
+
+    // The answers contract's name for it (AnswerService.OutcomeName).
+    private const string FallbackOutcome = "fallback";
+}
+
+/// <summary>One question of the log: the text, the outcome, the FAQ entry answered (if any) and the user's feedback (if given).</summary>
+public sealed class LoggedQuestion
+{
+    public string Text { get; set; } = string.Empty;
+
+    public string Outcome { get; set; } = string.Empty;
+
+    public string? EntryId { get; set; }
+
+    public string? Feedback { get; set; }
+}

@@ -1,0 +1,207 @@
+using System.Globalization;
+using Microsoft.Bot.Builder;
+using Microsoft.Bot.Schema;
+using Microsoft.Extensions.Logging;
+using Newtonsoft.Json.Linq;
+using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Tickets;
+using SupportBot.Core.Text;
+
+namespace SupportBot.Bot.Dialogs;
+
+/// <summary>
+/// Hands the conversation to a person: offers a ticket, asks for a contact email (re-asked once,
+/// "skip" when the channel or an earlier ticket already gave one) and a one-line summary, creates
+/// the ticket with the transcript and the question log, tells the ticket number, and sends the
+/// Bot Framework handoff event so that a channel routing to live agents can take over.
+/// </summary>
+public sealed class HandoffDialog(
+    ITicketStore tickets,
+    ITranscriptStore transcripts,
+    UserState userState,
+    ILogger<HandoffDialog> logger) : IDialog
+{
+    public const string DialogId = "handoff";
+    public const string ReasonKey = "reason";
+
+    /// <summary>A summary is one line; a pasted log is cut here.</summary>
+    public const int MaxSummaryLength = 300;
+
+    private const string AskConfirmation = "confirm";
+    private const string AskEmail = "email";
+    private const string AskSummary = "summary";
+    private const string EmailKey = "email";
+    private const string KnownEmailKey = "known-email";
+    private const int MaxEmailRetries = 1;
+
+    private static readonly string Skip = TextNormalizer.Normalize(HandoffTexts.Skip);
+
+    private readonly IStatePropertyAccessor<ContactProfile> _contact = userState.CreateProperty<ContactProfile>(nameof(ContactProfile));
+
+    public string Id => DialogId;
+
+    public static Dictionary<string, string> Arguments(string reason) => new() { [ReasonKey] = reason };
+
+    public Task BeginAsync(DialogContext dialogs, DialogFrame frame, CancellationToken cancellationToken)
+    {
+        dialogs.Log.ResetTriggers();
+        frame.Step = AskConfirmation;
+        var offer = frame.Get(ReasonKey) switch
+        {
+            HandoffReason.NotHelped => HandoffTexts.OfferAfterNotHelped,
+            HandoffReason.Fallbacks => HandoffTexts.OfferAfterFallbacks,
+            _ => HandoffTexts.Offer,
+        };
+        return dialogs.Turn.SendActivityAsync(Replies.WithChoices(offer, [BotTexts.Yes, BotTexts.No]), cancellationToken);
+    }
+
+    public Task<bool> ContinueAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken) => frame.Step switch
+    {
+        AskConfirmation => ConfirmAsync(dialogs, frame, text, cancellationToken),
+        AskEmail => EmailAsync(dialogs, frame, text, cancellationToken),
+        _ => SummaryAsync(dialogs, frame, text, cancellationToken),
+    };
+
+    private async Task<bool> ConfirmAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
+    {
+        var turn = dialogs.Turn;
+        switch (Confirmation.Read(text))
+        {
+            case true:
+                var known = await KnownEmailAsync(turn, cancellationToken);
+                if (known is not null)
+                {
+                    frame.Values[KnownEmailKey] = known;
+                }
+
+                frame.Step = AskEmail;
+                await turn.SendActivityAsync(EmailQuestion(known, again: false), cancellationToken);
+                return true;
+            case false:
+                dialogs.End(frame);
+                var reference = turn.Activity.Conversation?.Id ?? "unknown";
+                await turn.SendActivityAsync(Replies.Markdown(string.Format(CultureInfo.InvariantCulture, HandoffTexts.Declined, reference)), cancellationToken);
+                return true;
+            default:
+                // Not an answer to the offer: the user asked something else.
+                dialogs.End(frame);
+                return false;
+        }
+    }
+
+    private async Task<bool> EmailAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
+    {
+        var known = frame.Get(KnownEmailKey);
+        var email = known is not null && TextNormalizer.Normalize(text) == Skip ? known : ContactEmail.Normalize(text);
+        if (email is null)
+        {
+            if (frame.Retries < MaxEmailRetries)
+            {
+                frame.Retries++;
+                await dialogs.Turn.SendActivityAsync(EmailQuestion(known, again: true), cancellationToken);
+                return true;
+            }
+
+            dialogs.End(frame);
+            await dialogs.Turn.SendActivityAsync(Replies.Markdown(HandoffTexts.EmailGaveUp), cancellationToken);
+            return true;
+        }
+
+        frame.Values[EmailKey] = email;
+        frame.Step = AskSummary;
+        frame.Retries = 0;
+        await dialogs.Turn.SendActivityAsync(Replies.WithChoices(HandoffTexts.SummaryQuestion, [HandoffTexts.Skip]), cancellationToken);
+        return true;
+    }
+
+    private async Task<bool> SummaryAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
+    {
+        var summary = TextNormalizer.Normalize(text) == Skip ? null : OneLine(text);
+        var email = frame.Get(EmailKey) ?? throw new InvalidOperationException("The handoff reached the summary without an email.");
+        dialogs.End(frame);
+
+        var turn = dialogs.Turn;
+        var activity = turn.Activity;
+        var activities = await ReadTranscriptAsync(activity, cancellationToken);
+        var ticket = await tickets.CreateAsync(
+            new NewTicket(
+                email,
+                summary,
+                frame.Get(ReasonKey) ?? HandoffReason.Requested,
+                new TicketRequester(activity.ChannelId, activity.Conversation.Id, activity.From?.Id, activity.From?.Name),
+                dialogs.Log.Questions.Select(q => new TicketQuestion(q.Text, q.Outcome, q.EntryId, q.Feedback)).ToList(),
+                activities.Where(a => a.Type == ActivityTypes.Message).Select(a => Line(a, activity.Recipient?.Id)).ToList()),
+            cancellationToken);
+        (await _contact.GetAsync(turn, () => new ContactProfile(), cancellationToken)).Email = email;
+        logger.LogInformation(
+            "Ticket {TicketNumber} created for conversation {ConversationId} on {ChannelId} ({Reason}, {TranscriptActivities} activities)",
+            ticket.Number, activity.Conversation.Id, activity.ChannelId, ticket.Reason, activities.Count);
+
+        await turn.SendActivityAsync(
+            Replies.Markdown(string.Format(CultureInfo.InvariantCulture, HandoffTexts.Created, ticket.Number, email)), cancellationToken);
+        var handoffContext = new JObject
+        {
+            ["ticket"] = ticket.Number,
+            ["email"] = email,
+            ["summary"] = summary,
+            ["reason"] = ticket.Reason,
+        };
+        await turn.SendActivityAsync(EventFactory.CreateHandoffInitiation(turn, handoffContext, new Transcript(activities)), cancellationToken);
+        return true;
+    }
+
+    /// <summary>An email the channel gives as the user's name or id, else the one from the user's earlier ticket.</summary>
+    private async Task<string?> KnownEmailAsync(ITurnContext turn, CancellationToken cancellationToken) =>
+        ContactEmail.Normalize(turn.Activity.From?.Name)
+        ?? ContactEmail.Normalize(turn.Activity.From?.Id)
+        ?? (await _contact.GetAsync(turn, () => new ContactProfile(), cancellationToken)).Email;
+
+    /// <summary>The conversation so far as the transcript store has it, and this turn's message (recorded only after the turn).</summary>
+    private async Task<List<Activity>> ReadTranscriptAsync(Activity current, CancellationToken cancellationToken)
+    {
+        var activities = new List<Activity>();
+        string? continuation = null;
+        do
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var page = await transcripts.GetTranscriptActivitiesAsync(current.ChannelId, current.Conversation.Id, continuation);
+            activities.AddRange(page.Items.OfType<Activity>());
+            continuation = page.ContinuationToken;
+        }
+        while (continuation is not null);
+
+        if (current.Id is null || !activities.Any(a => a.Id == current.Id))
+        {
+            activities.Add(current);
+        }
+
+        return activities;
+    }
+
+    private static IMessageActivity EmailQuestion(string? known, bool again) => known is null
+        ? Replies.Markdown(again ? HandoffTexts.EmailAgain : HandoffTexts.EmailQuestion)
+        : Replies.WithChoices(
+            string.Format(CultureInfo.InvariantCulture, again ? HandoffTexts.EmailAgainKnown : HandoffTexts.EmailQuestionKnown, known),
+            [HandoffTexts.Skip]);
+
+    // Stores that record roles say who spoke; otherwise the bot is the turn's recipient.
+    private static TranscriptLine Line(Activity activity, string? botId) => new(
+        activity.Timestamp ?? DateTimeOffset.UtcNow,
+        activity.From?.Role ?? (activity.From?.Id is { } from && from == botId ? RoleTypes.Bot : RoleTypes.User),
+        activity.From?.Name,
+        !string.IsNullOrEmpty(activity.Text)
+            ? activity.Text
+            : string.Join(", ", activity.Attachments?.Select(a => $"[{a.ContentType}]") ?? []));
+
+    private static string OneLine(string text)
+    {
+        var line = text.Trim().Split('\n', 2)[0].Trim();
+        return line.Length <= MaxSummaryLength ? line : string.Concat(line.AsSpan(0, MaxSummaryLength - 1).TrimEnd(), "…");
+    }
+}
+
+/// <summary>What the bot remembers of a user across conversations: the email of their last ticket.</summary>
+public sealed class ContactProfile
+{
+    public string? Email { get; set; }
+}

@@ -1,0 +1,38 @@
+using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Tickets;
+using SupportBot.Core.Knowledge;
+
+namespace SupportBot.Bot.Dialogs;
+
+/// <summary>
+/// When the bot offers a person: on request, after the second answer in a conversation that did
+/// not help, and after the second question in a row it could not answer. The counts are in the
+/// conversation's <see cref="ConversationLog"/>.
+/// </summary>
+public sealed class HandoffOffers(Replies replies)
+{
+    public const int FallbacksBeforeOffer = 2;
+    public const int NotHelpedBeforeOffer = 2;
+
+    public Task RequestedAsync(DialogContext dialogs, CancellationToken cancellationToken) =>
+        dialogs.BeginAsync(HandoffDialog.DialogId, HandoffDialog.Arguments(HandoffReason.Requested), cancellationToken);
+
+    /// <summary>The fallback, or after the second in a row, the fallback's apology and the offer.</summary>
+    public async Task FallbackAsync(DialogContext dialogs, CancellationToken cancellationToken)
+    {
+        if (dialogs.Log.ConsecutiveFallbacks < FallbacksBeforeOffer)
+        {
+            await dialogs.Turn.SendActivitiesAsync([.. replies.Fallback()], cancellationToken);
+            return;
+        }
+
+        await dialogs.Turn.SendActivityAsync(Replies.Markdown(BotTexts.Fallback), cancellationToken);
+        await dialogs.BeginAsync(HandoffDialog.DialogId, HandoffDialog.Arguments(HandoffReason.Fallbacks), cancellationToken);
+    }
+
+    /// <summary>After "No, that did not help": the next-best entries, or after the second such answer, the offer.</summary>
+    public Task NotHelpedAsync(DialogContext dialogs, IReadOnlyList<FaqEntry> alternatives, CancellationToken cancellationToken) =>
+        dialogs.Log.NotHelped < NotHelpedBeforeOffer
+            ? dialogs.Turn.SendActivityAsync(replies.Alternatives(alternatives), cancellationToken)
+            : dialogs.BeginAsync(HandoffDialog.DialogId, HandoffDialog.Arguments(HandoffReason.NotHelped), cancellationToken);
+}

@@ -1,0 +1,158 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace SupportBot.Web.HelpDesk;
+
+/// <summary>Which endpoints a key opens: the ticket API always needs one; the answers and FAQ endpoints only with <c>HelpDesk:RequireApiKeyForFaq</c>.</summary>
+public enum ApiKeyScope
+{
+    Tickets,
+    Faq,
+}
+
+/// <summary>
+/// API keys for the help-desk REST API, in the <c>X-Api-Key</c> header or as
+/// <c>Authorization: Bearer</c>. With no keys configured the API is open in Development (a
+/// warning says so at start) and refuses with 401 everywhere else: there are no default keys.
+/// </summary>
+public static class ApiKeys
+{
+    public const string Header = "X-Api-Key";
+
+    public static IServiceCollection AddApiKeys(this IServiceCollection services) => services.AddSingleton<ApiKeyRing>();
+
+    /// <summary>Marks endpoints as needing a key of that scope, checked by the middleware before the body is read.</summary>
+    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder, ApiKeyScope scope)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new ApiKeyRequired(scope));
+
+    public static WebApplication UseApiKeys(this WebApplication app)
+    {
+        // Once started: the options are validated by then, so a bad key stops the host with its message first.
+        app.Lifetime.ApplicationStarted.Register(() => WarnWhenOpen(app));
+        app.UseMiddleware<ApiKeyMiddleware>();
+        return app;
+    }
+
+    private static void WarnWhenOpen(WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<ApiKeyRing>().IsEmpty)
+        {
+            return;
+        }
+
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ApiKeys).FullName!);
+        const string Setting = $"{HelpDeskOptions.Section}:{nameof(HelpDeskOptions.ApiKeys)}";
+        if (app.Environment.IsDevelopment())
+        {
+            logger.LogWarning(
+                "No {Setting} are configured: in Development the help-desk REST API ({TicketsApi}) is open to anyone who can reach this host. Configure keys before it is reachable from other machines.",
+                Setting,
+                TicketsApi.Route);
+        }
+        else
+        {
+            logger.LogWarning("No {Setting} are configured: the help-desk REST API ({TicketsApi}) answers 401 until keys are configured.", Setting, TicketsApi.Route);
+        }
+    }
+
+    private sealed record ApiKeyRequired(ApiKeyScope Scope);
+
+    private sealed class ApiKeyMiddleware(
+        RequestDelegate next,
+        ApiKeyRing keys,
+        IOptions<HelpDeskOptions> options,
+        IHostEnvironment environment,
+        ILogger<ApiKeyRing> logger)
+    {
+        private const string BearerPrefix = "Bearer ";
+
+        public async Task InvokeAsync(HttpContext context)
+        {
+            var required = context.GetEndpoint()?.Metadata.GetMetadata<ApiKeyRequired>();
+            if (required is null || (required.Scope == ApiKeyScope.Faq && !options.Value.RequireApiKeyForFaq))
+            {
+                await next(context);
+                return;
+            }
+
+            if (keys.IsEmpty)
+            {
+                if (environment.IsDevelopment())
+                {
+                    await next(context);
+                    return;
+                }
+
+                await RefuseAsync(context, $"The help-desk API is closed: no API keys are configured ({HelpDeskOptions.Section}:{nameof(HelpDeskOptions.ApiKeys)}).");
+                return;
+            }
+
+            var presented = Presented(context.Request);
+            if (presented is null)
+            {
+                await RefuseAsync(context, $"Send a help-desk API key in the {Header} header or as Authorization: Bearer.");
+                return;
+            }
+
+            var name = keys.Match(presented);
+            if (name is null)
+            {
+                await RefuseAsync(context, "The API key is not valid.");
+                return;
+            }
+
+            using (logger.BeginScope(new Dictionary<string, object> { ["ApiKey"] = name }))
+            {
+                await next(context);
+            }
+        }
+
+        private static string? Presented(HttpRequest request)
+        {
+            if (request.Headers.TryGetValue(Header, out var header) && !string.IsNullOrEmpty(header.ToString()))
+            {
+                return header.ToString();
+            }
+
+            var authorization = request.Headers.Authorization.ToString();
+            return authorization.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase) && authorization.Length > BearerPrefix.Length
+                ? authorization[BearerPrefix.Length..].Trim()
+                : null;
+        }
+
+        private Task RefuseAsync(HttpContext context, string detail)
+        {
+            logger.LogInformation("{Method} {Path} refused with 401: {Reason}", context.Request.Method, context.Request.Path, detail);
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            return TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context);
+        }
+    }
+}
+
+/// <summary>The configured API keys, kept only as SHA-256 hashes and compared in constant time.</summary>
+public sealed class ApiKeyRing(IOptions<HelpDeskOptions> options)
+{
+    private readonly (string Name, byte[] Hash)[] _keys = options.Value.ApiKeys.Select(k => (k.Name, Hash(k.Key))).ToArray();
+
+    public bool IsEmpty => _keys.Length == 0;
+
+    /// <summary>The name of the key presented, or null. Comparing hashes of equal length, every key each time, the time taken says nothing about any key.</summary>
+    public string? Match(string presented)
+    {
+        var hash = Hash(presented);
+        string? match = null;
+        foreach (var (name, key) in _keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(hash, key))
+            {
+                match ??= name;
+            }
+        }
+
+        return match;
+    }
+
+    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}
