@@ -20,4 +20,19 @@ public sealed class LanguageTests
     [Fact]
     public void Decomposed_hangul_counts_as_Korean() =>
         Assert.True(Language.IsKorean("카카오 로그인".Normalize(NormalizationForm.FormD)));
+
+    [Theory]
+    [InlineData("ko", Language.Korean)]
+    [InlineData("ko-KR", Language.Korean)]
+    [InlineData("KO_kr", Language.Korean)]
+    [InlineData("en", Language.English)]
+    [InlineData("en-US", Language.English)]
+    [InlineData("fr-FR", null)]
+    [InlineData("", null)]
+    [InlineData("ko KR", null)]
+    [InlineData("ko-", null)]
+    [InlineData("korean", null)]
+    [InlineData(null, null)]
+    public void A_locale_names_korean_or_english_or_neither(string? locale, string? expected) =>
+        Assert.Equal(expected, Language.OfLocale(locale));
 }
