@@ -19,13 +19,13 @@ public sealed class SupportBotActivityHandler(
     Replies replies,
     ILogger<SupportBotActivityHandler> logger) : ActivityHandler
 {
+    private const int MaxShortReplyWords = 3;
+
     private static readonly HashSet<string> CancelCommands = new(StringComparer.Ordinal)
     {
         "cancel", "start over", "restart", "reset", "quit", "stop",
         "취소", "처음으로", "처음부터", "다시 시작", "그만",
     };
-
-    private const int MaxShortReplyWords = 3;
 
     private static readonly HashSet<string> HelpCommands = new(StringComparer.Ordinal) { "help", "menu", "도움말", "메뉴" };
 
@@ -41,7 +41,9 @@ public sealed class SupportBotActivityHandler(
 
     protected override async Task OnMembersAddedAsync(IList<ChannelAccount> membersAdded, ITurnContext<IConversationUpdateActivity> turnContext, CancellationToken cancellationToken)
     {
-        var texts = BotTexts.For(ConversationLanguage.Choose(null, ((ITurnContext)turnContext).Activity.Locale, remembered: null, answersTheBot: false));
+        // IConversationUpdateActivity does not expose the locale the Activity itself carries.
+        var locale = ((ITurnContext)turnContext).Activity.Locale;
+        var texts = BotTexts.For(ConversationLanguage.Choose(text: null, locale, remembered: null, answersTheBot: false));
         foreach (var member in membersAdded.Where(m => m.Id != turnContext.Activity.Recipient?.Id))
         {
             await turnContext.SendActivityAsync(replies.Welcome(texts), cancellationToken);

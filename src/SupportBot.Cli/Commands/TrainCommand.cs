@@ -12,7 +12,7 @@ public static class TrainCommand
         var (_, metrics) = IntentModelFile.TrainAndSave(context.Data, context.ModelPath, context.Loggers, pipeline.Name, context.Languages());
         Console.Error.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"Trained {metrics.Pipeline} ({metrics.Languages}) on {metrics.Utterances} utterances ({metrics.Intents} intents) in {metrics.TrainingSeconds:F1} s; model {metrics.ModelBytes / 1024.0 / 1024.0:F2} MB at {context.ModelPath}"));
+            $"Trained {metrics.Pipeline} ({(metrics.Languages == LanguageSplit.Shared ? "one model for every language" : "a model per language")}) on {metrics.Utterances} utterances ({metrics.Intents} intents) in {metrics.TrainingSeconds:F1} s; model {metrics.ModelBytes / 1024.0 / 1024.0:F2} MB at {context.ModelPath}"));
         return 0;
     }
 }
