@@ -111,9 +111,10 @@ public sealed class BrowserHost : IAsyncLifetime
     }
 
     /// <summary>A fresh browser context (its own sessionStorage), as a new visitor.</summary>
-    public async Task<IPage> NewPageAsync()
+    /// <param name="locale">The browser's language (navigator.language and Accept-Language); Chromium's default when null.</param>
+    public async Task<IPage> NewPageAsync(string? locale = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 800 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1100, Height = 800 }, Locale = locale });
         return await context.NewPageAsync();
     }
 

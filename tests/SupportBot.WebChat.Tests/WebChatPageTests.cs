@@ -96,6 +96,17 @@ public sealed class WebChatPageTests(BrowserHost host, ITestOutputHelper output)
     });
 
     [Fact]
+    public Task A_browser_that_prefers_Korean_is_welcomed_in_Korean_and_answered_in_Korean() => WithPageAsync(nameof(A_browser_that_prefers_Korean_is_welcomed_in_Korean_and_answered_in_Korean), async page =>
+    {
+        await page.GotoAsync(host.Bot.ToString());
+
+        await Expect(page.GetByText("카카오 디벨로퍼스의 플랫폼과 앱 설정").First).ToBeVisibleAsync(Answered);
+        await AskAsync(page.Locator("body"), "키해시 오류 나요 안드로이드");
+        await Expect(page.GetByText(KeyHashAnswer).First).ToBeVisibleAsync(Answered);
+        await Expect(page.GetByText(FeedbackQuestion)).ToHaveCountAsync(0);
+    }, locale: "ko-KR");
+
+    [Fact]
     public Task A_token_service_failure_says_so_and_Try_again_starts_the_chat() => WithPageAsync(nameof(A_token_service_failure_says_so_and_Try_again_starts_the_chat), async page =>
     {
         // The first token request meets a busy service; the visitor's retry reaches the real one.
@@ -161,9 +172,9 @@ public sealed class WebChatPageTests(BrowserHost host, ITestOutputHelper output)
     private static string Screenshot(string name) => Path.Combine(BrowserHost.ScreenshotFolder, $"{name}.png");
 
     /// <summary>Runs a scenario in a new visitor's page, with a screenshot at the end, or of the failure.</summary>
-    private async Task WithPageAsync(string scenario, Func<IPage, Task> run)
+    private async Task WithPageAsync(string scenario, Func<IPage, Task> run, string? locale = null)
     {
-        var page = await host.NewPageAsync();
+        var page = await host.NewPageAsync(locale);
         page.Console += (_, message) =>
         {
             if (message.Type == "error")

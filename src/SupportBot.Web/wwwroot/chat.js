@@ -6,6 +6,9 @@
   const storageKey = 'supportbot.conversation';
   const refreshMargin = 5 * 60 * 1000;
   const embedded = new URLSearchParams(window.location.search).has('embed');
+  // The bot speaks Korean or English; a browser that prefers Korean gets Korean from the welcome on
+  // (the conversation starts with this locale), and Web Chat's own labels in Korean too.
+  const locale = /^ko\b/i.test((navigator.languages && navigator.languages[0]) || navigator.language || '') ? 'ko-KR' : 'en-US';
   const chat = document.getElementById('webchat');
   const error = document.getElementById('chat-error');
   const errorMessage = document.getElementById('chat-error-message');
@@ -91,6 +94,7 @@
       domain: conversation.domain,
       // Resuming reconnects to the same conversation, whose history the stream sends again.
       conversationId: resumed ? conversation.conversationId : undefined,
+      conversationStartProperties: { locale },
     });
 
     // Web Chat refreshes the token itself; keep the newest one for the next reload.
@@ -106,7 +110,7 @@
         directLine,
         userID: conversation.userId,
         username: 'You',
-        locale: document.documentElement.lang || 'en-US',
+        locale,
         styleOptions: {
           accent: '#191919',
           backgroundColor: '#ffffff',
