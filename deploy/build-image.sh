@@ -24,10 +24,13 @@ dotnet publish "$root/src/SupportBot.Web/SupportBot.Web.csproj" -c Release -r "$
   --artifacts-path "$root/artifacts/publish" -o "$context/app" -nologo -v quiet
 cp -R "$root/training-data" "$context/app/training-data"
 
+echo "   published in ${SECONDS} s"
 echo "== train the intent model into $context/app/models"
 dotnet run --project "$root/src/SupportBot.Cli/SupportBot.Cli.csproj" -c Release \
   --artifacts-path "$root/artifacts/publish" -- \
   train --data "$context/app/training-data" --model "$context/app/models/intent-model.zip"
+
+echo "   trained by ${SECONDS} s"
 
 build_args=()
 if [ -n "${BASE_IMAGE:-}" ]; then
@@ -43,3 +46,4 @@ else
   buildah bud --isolation "${BUILDAH_ISOLATION:-chroot}" --format docker "${build_args[@]}" \
     -f "$root/deploy/Dockerfile" -t "$tag" "$context"
 fi
+echo "== $tag built in ${SECONDS} s"
