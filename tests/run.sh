@@ -21,9 +21,9 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
 fi
 
-echo "== deployment test tools (tests/SupportBot.Deploy.Tests): Debian's buildah, podman, debootstrap, nginx and kubectl"
+echo "== deployment test tools (tests/SupportBot.Deploy.Tests): Debian's buildah, podman, debootstrap, nginx, kubectl and docker-compose"
 missing=""
-for tool in buildah podman debootstrap nginx kubectl; do  # each Debian package is named after its command
+for tool in buildah podman debootstrap nginx kubectl docker-compose; do  # each Debian package is named after its command
   command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
 done
 if [ -n "$missing" ]; then

@@ -54,6 +54,7 @@ public sealed partial class ComposeTests
         var example = Repository.Read("deploy", ".env.example").Split('\n')
             .Where(line => line.Length > 0 && !line.StartsWith('#'))
             .Select(line => line.Split('=', 2)[0])
+            .Where(name => !name.StartsWith("COMPOSE_", StringComparison.Ordinal))  // read by Compose itself
             .ToHashSet(StringComparer.Ordinal);
 
         Assert.True(used.SetEquals(example), $"compose reads {string.Join(", ", used.Order())}; .env.example has {string.Join(", ", example.Order())}");
@@ -102,6 +103,37 @@ public sealed partial class ComposeTests
             Assert.Equal("PostgreSql", bot.Map("environment").Str("Storage__Provider"));
         }
     }
+
+    [Fact]
+    public async Task Compose_reads_the_file_with_the_example_env_file_and_refuses_to_start_without_a_secret()
+    {
+        Assert.True(Processes.Exists("docker-compose"), "docker-compose is not installed: tests/run.sh installs Debian's docker-compose");
+        var file = Repository.PathOf("deploy", "compose.yaml");
+        var example = Repository.PathOf("deploy", ".env.example");
+        var config = await Processes.RunAsync("docker-compose", ["-f", file, "--env-file", example, "config"], TimeSpan.FromMinutes(1));
+        Assert.True(config.Succeeded, $"docker-compose config failed:\n{config.Output}");
+
+        var rendered = Yaml.Load(config.StandardOutput).Map("services");
+        var secret = ExampleValue("DIRECTLINE_SECRET");
+        Assert.Equal(secret, rendered.Map("bot-1").Map("environment").Str("DirectLine__Secret"));
+        Assert.Equal(secret, rendered.Map("bot-2").Map("environment").Str("DirectLine__Secret"));
+
+        var withoutSecret = Path.Combine(Path.GetTempPath(), $"supportbot-{Guid.NewGuid():N}.env");
+        await File.WriteAllLinesAsync(withoutSecret, File.ReadAllLines(example).Where(line => !line.StartsWith("DIRECTLINE_SECRET=", StringComparison.Ordinal)));
+        try
+        {
+            var refused = await Processes.RunAsync("docker-compose", ["-f", file, "--env-file", withoutSecret, "config"], TimeSpan.FromMinutes(1));
+            Assert.False(refused.Succeeded, "compose started without a Direct Line secret");
+            Assert.Contains("set DIRECTLINE_SECRET in deploy/.env", refused.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(withoutSecret);
+        }
+    }
+
+    private static string ExampleValue(string name) =>
+        Repository.Read("deploy", ".env.example").Split('\n').Single(line => line.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..].Trim();
 
     internal static bool IsSecret(string name) =>
         name.Contains("Secret", StringComparison.OrdinalIgnoreCase) || name.Contains("Password", StringComparison.OrdinalIgnoreCase)
