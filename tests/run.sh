@@ -21,6 +21,20 @@ if [ ! -x /usr/bin/chromium ]; then
   $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
 fi
 
+echo "== deployment test tools (tests/SupportBot.Deploy.Tests): Debian's buildah, podman, debootstrap, nginx, kubectl and docker-compose"
+missing=""
+for tool in buildah podman debootstrap nginx kubectl docker-compose; do  # each Debian package is named after its command
+  command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
+done
+if [ -n "$missing" ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing
+fi
+schema=tests/kubernetes-schema
+if [ ! -f "$schema/node_modules/.package-lock.json" ] || [ "$schema/package-lock.json" -nt "$schema/node_modules/.package-lock.json" ]; then
+  (cd "$schema" && npm ci --no-audit --no-fund)
+fi
+
 echo "== restore and build (warnings are errors; the build installs Web Chat from npm into wwwroot/lib)"
 dotnet build SupportBot.sln -c Release -warnaserror -nologo -v quiet
 
