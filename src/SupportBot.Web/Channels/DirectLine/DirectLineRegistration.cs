@@ -39,7 +39,7 @@ public static class DirectLineRegistration
         services.AddSingleton<DirectLineTokens>();
         services.AddSingleton<DirectLineAuthorization>();
         services.AddSingleton<IDirectLineStore>(sp => StorageRegistration.ForProvider<IDirectLineStore>(
-            sp, database => new SqliteDirectLineStore(database), () => new MemoryDirectLineStore()));
+            sp, database => new SqliteDirectLineStore(database), database => new PostgreSqlDirectLineStore(database), () => new MemoryDirectLineStore()));
         services.AddSingleton<IConversationNotifier, InProcessConversationNotifier>();
         services.AddSingleton<ConversationLog>();
         services.AddSingleton<DirectLineChannel>();
