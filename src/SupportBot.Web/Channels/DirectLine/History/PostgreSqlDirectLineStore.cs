@@ -5,10 +5,10 @@ namespace SupportBot.Web.Channels.DirectLine.History;
 
 /// <summary>Conversations and activities in PostgreSQL, shared by every replica, beside the bot's state.</summary>
 /// <remarks>
-/// An append raises the conversation's last watermark and inserts the activity in one
-/// transaction; the raise locks the conversation's row until the commit, so appends from several
-/// replicas get gap-free watermarks in commit order, and a reader after watermark n never misses
-/// one committed before.
+/// An append raises the conversation's last watermark and inserts the activity in one statement
+/// (one round trip); the raise locks the conversation's row until the commit, so appends from
+/// several replicas get gap-free watermarks in commit order, and a reader after watermark n never
+/// misses one committed before.
 /// </remarks>
 public sealed class PostgreSqlDirectLineStore(PostgreSqlDatabase database) : IDirectLineStore
 {
@@ -38,24 +38,31 @@ public sealed class PostgreSqlDirectLineStore(PostgreSqlDatabase database) : IDi
 
     public async Task<long> AppendAsync(string conversationId, Activity activity, CancellationToken cancellationToken)
     {
+        // The id holds the watermark, which only the database knows: the JSON goes with a unique
+        // stand-in where the padded watermark goes, replaced in the same statement.
+        var standIn = Guid.NewGuid().ToString("N");
+        activity.Id = $"{conversationId}|{standIn}";
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var next = connection.Command(
-            "UPDATE directline_conversations SET last_watermark = last_watermark + 1 WHERE conversation_id = $1 RETURNING last_watermark",
-            conversationId);
-        if (await next.ExecuteScalarAsync(cancellationToken) is not long watermark)
+        await using var append = connection.Command(
+            """
+            WITH next AS (
+                UPDATE directline_conversations SET last_watermark = last_watermark + 1
+                WHERE conversation_id = $1 RETURNING last_watermark
+            )
+            INSERT INTO directline_activities (conversation_id, watermark, activity)
+            SELECT $1, last_watermark, replace($2, $3, lpad(last_watermark::text, greatest(7, length(last_watermark::text)), '0'))
+            FROM next
+            RETURNING watermark
+            """,
+            conversationId,
+            ActivityJson.Serialize(activity),
+            standIn);
+        if (await append.ExecuteScalarAsync(cancellationToken) is not long watermark)
         {
             throw new ConversationNotFoundException(conversationId);
         }
 
         activity.Id = ActivityJson.ActivityId(conversationId, watermark);
-        await using var insert = connection.Command(
-            "INSERT INTO directline_activities (conversation_id, watermark, activity) VALUES ($1, $2, $3)",
-            conversationId,
-            watermark,
-            ActivityJson.Serialize(activity));
-        await insert.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return watermark;
     }
 
