@@ -24,6 +24,9 @@ public sealed class PostgreSqlServer
 
     private const string BinariesRoot = "/usr/lib/postgresql";
 
+    /// <summary>The environment variable naming another folder with initdb and pg_ctl (a PostgreSQL not from Debian's package).</summary>
+    public const string BinariesVariable = "SUPPORTBOT_POSTGRES_BIN";
+
     private static readonly Lazy<Task<PostgreSqlServer>> Shared = new(StartAsync);
 
     private readonly string _binaries;
@@ -69,7 +72,7 @@ public sealed class PostgreSqlServer
     private static async Task<PostgreSqlServer> StartAsync()
     {
         var binaries = FindBinaries() ?? throw new InvalidOperationException(
-            $"The PostgreSQL server binaries (initdb, pg_ctl) were not found under {BinariesRoot}/<version>/bin. "
+            $"The PostgreSQL server binaries (initdb, pg_ctl) were not found under {BinariesRoot}/<version>/bin (or in ${BinariesVariable}). "
             + "Install them with: sudo apt-get install -y postgresql (tests/run.sh does this). "
             + $"To leave the PostgreSQL tests out on purpose: dotnet test --filter \"Category!={Category}\".");
 
@@ -94,6 +97,11 @@ public sealed class PostgreSqlServer
 
     private static string? FindBinaries()
     {
+        if (Environment.GetEnvironmentVariable(BinariesVariable) is { Length: > 0 } named)
+        {
+            return HasServerTools(named) ? named : null;
+        }
+
         if (!Directory.Exists(BinariesRoot))
         {
             return null;
@@ -101,10 +109,12 @@ public sealed class PostgreSqlServer
 
         return Directory.GetDirectories(BinariesRoot)
             .Select(version => Path.Combine(version, "bin"))
-            .Where(bin => File.Exists(Path.Combine(bin, "initdb")) && File.Exists(Path.Combine(bin, "pg_ctl")))
+            .Where(HasServerTools)
             .OrderByDescending(bin => int.TryParse(Path.GetFileName(Path.GetDirectoryName(bin)), out var version) ? version : 0)
             .FirstOrDefault();
     }
+
+    private static bool HasServerTools(string bin) => File.Exists(Path.Combine(bin, "initdb")) && File.Exists(Path.Combine(bin, "pg_ctl"));
 
     private static int FreePort()
     {
