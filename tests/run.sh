@@ -35,6 +35,12 @@ if [ ! -f "$schema/node_modules/.package-lock.json" ] || [ "$schema/package-lock
   (cd "$schema" && npm ci --no-audit --no-fund)
 fi
 
+echo "== PostgreSQL server for the PostgreSQL store tests (Debian's package; each test run starts a throwaway cluster of its own)"
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql
+fi
+
 echo "== restore and build (warnings are errors; the build installs Web Chat from npm into wwwroot/lib)"
 dotnet build SupportBot.sln -c Release -warnaserror -nologo -v quiet
 

@@ -1,22 +1,21 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
-using Newtonsoft.Json;
 using SupportBot.Bot.Storage;
 
 namespace SupportBot.Bot.Conversation;
 
 /// <summary>
-/// Records every activity of a turn, the user's and the bot's, in the SQLite transcript store.
+/// Records every activity of a turn, the user's and the bot's, in a database transcript store (SQLite or PostgreSQL).
 /// It does what the SDK's TranscriptLoggerMiddleware does (roles, ids and timestamps filled in the
 /// record, the sent activities left as they were) at a third of its cost: that middleware clones
 /// each activity through JSON and the store then serialises the clone again, while this one
 /// serialises each activity once, as it passes.
 /// </summary>
-public sealed class TranscriptRecorderMiddleware(SqliteTranscriptStore store) : IMiddleware
+public sealed class TranscriptRecorderMiddleware(IBatchedTranscriptStore store) : IMiddleware
 {
     public async Task OnTurnAsync(ITurnContext turnContext, NextDelegate next, CancellationToken cancellationToken = default)
     {
-        var records = new List<Record>();
+        var records = new List<TranscriptAppend>();
         Capture(records, turnContext.Activity, RoleTypes.User, fallbackId: null);
 
         turnContext.OnSendActivities(async (context, activities, nextSend) =>
@@ -34,7 +33,7 @@ public sealed class TranscriptRecorderMiddleware(SqliteTranscriptStore store) : 
         turnContext.OnUpdateActivity(async (context, activity, nextUpdate) =>
         {
             var response = await nextUpdate();
-            var update = JsonConvert.DeserializeObject<Activity>(SqliteTranscriptStore.Serialize(activity))!;
+            var update = TranscriptJson.Deserialize(TranscriptJson.Serialize(activity));
             update.Type = ActivityTypes.MessageUpdate;
             await store.LogActivityAsync(update);
             return response;
@@ -57,12 +56,12 @@ public sealed class TranscriptRecorderMiddleware(SqliteTranscriptStore store) : 
             // After the turn, off its critical path: the store queues them for its writer.
             foreach (var record in records)
             {
-                await store.AppendSerializedAsync(record.ChannelId, record.ConversationId, record.ActivityId, record.Timestamp, record.Json);
+                await store.AppendSerializedAsync(record);
             }
         }
     }
 
-    private static void Capture(List<Record> records, IActivity activity, string role, string? fallbackId)
+    private static void Capture(List<TranscriptAppend> records, IActivity activity, string role, string? fallbackId)
     {
         if (activity is null || activity.ChannelId is null || activity.Conversation?.Id is null || activity.Type == ActivityTypes.Typing)
         {
@@ -81,7 +80,7 @@ public sealed class TranscriptRecorderMiddleware(SqliteTranscriptStore store) : 
                 activity.From.Role ??= role;
             }
 
-            records.Add(new Record(activity.ChannelId, activity.Conversation.Id, activity.Id, activity.Timestamp.Value, SqliteTranscriptStore.Serialize(activity)));
+            records.Add(new TranscriptAppend(activity.ChannelId, activity.Conversation.Id, activity.Id, activity.Timestamp.Value, TranscriptJson.Serialize(activity)));
         }
         finally
         {
@@ -93,6 +92,4 @@ public sealed class TranscriptRecorderMiddleware(SqliteTranscriptStore store) : 
             }
         }
     }
-
-    private sealed record Record(string ChannelId, string ConversationId, string ActivityId, DateTimeOffset Timestamp, string Json);
 }

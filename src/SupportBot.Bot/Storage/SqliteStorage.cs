@@ -26,7 +26,7 @@ public sealed class SqliteStorage : IStorage
         """;
 
     /// <summary>The entry that carries the ETag in a dictionary value (what ConversationState and UserState store).</summary>
-    public const string StateETagKey = "eTag";
+    public const string StateETagKey = StateWrite.StateETagKey;
 
     private readonly SqliteDatabase _database;
 
@@ -76,25 +76,10 @@ public sealed class SqliteStorage : IStorage
         var items = new Dictionary<string, object>(rows.Count, StringComparer.Ordinal);
         foreach (var (key, etag, document) in rows)
         {
-            var item = StateJson.Deserialize(document, key);
-            if (item is null)
+            if (StateWrite.ReadBack(key, etag, document) is { } item)
             {
-                continue;
+                items.Add(key, item);
             }
-
-            if (item is IStoreItem storeItem)
-            {
-                // The column is the truth: the document holds whatever ETag the writer's object carried.
-                storeItem.ETag = etag;
-            }
-            else if (item is IDictionary<string, object> state && etag is not null)
-            {
-                // BotState keeps a plain dictionary; carrying the ETag inside it makes its next
-                // write conditional, so two turns racing on one conversation cannot lose an update.
-                state[StateETagKey] = etag;
-            }
-
-            items.Add(key, item);
         }
 
         return items;
@@ -106,7 +91,7 @@ public sealed class SqliteStorage : IStorage
         cancellationToken.ThrowIfCancellationRequested();
 
         // Serialise first, so that a value which cannot be stored fails before the file is locked.
-        var writes = changes.Select(change => PendingWrite.For(change.Key, change.Value)).ToList();
+        var writes = changes.Select(change => StateWrite.For(change.Key, change.Value)).ToList();
         if (writes.Count == 0)
         {
             return;
@@ -136,8 +121,7 @@ public sealed class SqliteStorage : IStorage
                 {
                     var read = batch.Command("SELECT etag FROM bot_state WHERE state_key = $key");
                     read.Parameters.AddWithValue("$key", write.Key);
-                    throw new ArgumentException(
-                        $"Etag conflict. Key: '{write.Key}'. Original: {write.ExpectedETag}. Current: {read.ExecuteScalar() as string}.", nameof(changes));
+                    throw new ETagConflictException(write.Key, write.ExpectedETag, read.ExecuteScalar() as string);
                 }
             }
         }, cancellationToken);
@@ -169,45 +153,5 @@ public sealed class SqliteStorage : IStorage
         delete.ExecuteNonQuery();
     }
 
-    private static void ThrowIfAnyKeyIsNull(string[] keys, string parameterName)
-    {
-        if (Array.IndexOf(keys, null) >= 0)
-        {
-            throw new ArgumentException("A storage key cannot be null.", parameterName);
-        }
-    }
-
-    private static string? Expected(string? etag) => string.IsNullOrEmpty(etag) || etag == "*" ? null : etag;
-
-    private static string CreateETag() => Guid.NewGuid().ToString("N");
-
-    private readonly record struct PendingWrite(string Key, string? Document, string? ExpectedETag, string? NewETag)
-    {
-        public static PendingWrite For(string key, object? value)
-        {
-            if (value is null)
-            {
-                return new PendingWrite(key, null, null, null);
-            }
-
-            if (value is IDictionary<string, object> state)
-            {
-                if (!state.TryGetValue(StateETagKey, out var carried))
-                {
-                    return new PendingWrite(key, StateJson.Serialize(state), null, CreateETag());
-                }
-
-                // The ETag lives in the column; the document stays what the caller gave, minus it.
-                var document = StateJson.Serialize(state.Where(e => e.Key != StateETagKey).ToDictionary(e => e.Key, e => e.Value));
-                return new PendingWrite(key, document, Expected(carried as string), CreateETag());
-            }
-
-            if (value is not IStoreItem storeItem)
-            {
-                return new PendingWrite(key, StateJson.Serialize(value), null, null);
-            }
-
-            return new PendingWrite(key, StateJson.Serialize(value), Expected(storeItem.ETag), CreateETag());
-        }
-    }
+    private static void ThrowIfAnyKeyIsNull(string[] keys, string parameterName) => StateWrite.ThrowIfAnyKeyIsNull(keys, parameterName);
 }

@@ -1,11 +1,8 @@
-using System.Globalization;
-using System.Threading.Channels;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Newtonsoft.Json;
 
 namespace SupportBot.Bot.Storage;
 
@@ -23,29 +20,12 @@ namespace SupportBot.Bot.Storage;
 /// appends logged before them to be committed. An append returns once queued: a crash of the process can lose the
 /// last few milliseconds of transcript, never bot state.
 /// </remarks>
-public sealed class SqliteTranscriptStore : ITranscriptStore, IAsyncDisposable
+public sealed class SqliteTranscriptStore : IBatchedTranscriptStore, IAsyncDisposable
 {
-    public const int PageSize = 20;
-
-    // As the Bot Framework writes activities (nulls left out, no depth limit: cards nest deeply);
-    // strings that look like dates inside channelData or attachments are kept as they were sent.
-    private static readonly JsonSerializerSettings ActivityJson = new()
-    {
-        NullValueHandling = NullValueHandling.Ignore,
-        DateParseHandling = DateParseHandling.None,
-        MaxDepth = null,
-    };
-
-    // Enough to absorb bursts; beyond it, logging waits for the writer rather than growing memory.
-    private const int QueueCapacity = 10_000;
-    private const int MaxBatch = 256;
+    public const int PageSize = TranscriptPages.PageSize;
 
     private readonly SqliteDatabase _database;
-    private readonly Channel<PendingAppend> _appends = Channel.CreateBounded<PendingAppend>(
-        new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-
-    private readonly Task _writer;
-    private readonly ILogger _logger;
+    private readonly TranscriptAppendQueue _appends;
 
     /// <summary>Transcripts in the SQLite file at <paramref name="databasePath"/> (created if missing).</summary>
     public SqliteTranscriptStore(string databasePath)
@@ -58,29 +38,20 @@ public sealed class SqliteTranscriptStore : ITranscriptStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _writer = Task.Run(WriteAppendsAsync);
+        _appends = new TranscriptAppendQueue(InsertAsync, (ILogger?)logger ?? NullLogger.Instance, database.Path);
     }
 
     /// <summary>Writes what is queued and stops the writer (the host disposes the store on shutdown).</summary>
-    public async ValueTask DisposeAsync()
-    {
-        _appends.Writer.TryComplete();
-        await _writer;
-    }
+    public ValueTask DisposeAsync() => _appends.DisposeAsync();
 
     public Task LogActivityAsync(IActivity activity)
     {
-        ArgumentNullException.ThrowIfNull(activity);
-        var channelId = activity.ChannelId
-            ?? throw new ArgumentException("The activity has no channelId, so it belongs to no transcript.", nameof(activity));
-        var conversationId = activity.Conversation?.Id
-            ?? throw new ArgumentException("The activity has no conversation id, so it belongs to no transcript.", nameof(activity));
+        var (channelId, conversationId) = TranscriptJson.Place(activity);
 
         return activity.Type switch
         {
-            ActivityTypes.MessageUpdate => ReplaceAsync(channelId, conversationId, activity.Id, original => Updated(original, activity)),
-            ActivityTypes.MessageDelete => ReplaceAsync(channelId, conversationId, activity.Id, Tombstone),
+            ActivityTypes.MessageUpdate => ReplaceAsync(channelId, conversationId, activity.Id, original => TranscriptJson.Updated(original, activity)),
+            ActivityTypes.MessageDelete => ReplaceAsync(channelId, conversationId, activity.Id, TranscriptJson.Tombstone),
             _ => AppendAsync(channelId, conversationId, activity),
         };
     }
@@ -89,8 +60,8 @@ public sealed class SqliteTranscriptStore : ITranscriptStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(channelId);
         ArgumentNullException.ThrowIfNull(conversationId);
-        var afterRowId = ParseContinuationToken(continuationToken);
-        await FlushAsync();
+        var afterRowId = TranscriptPages.ParseContinuationToken(continuationToken);
+        await _appends.FlushAsync();
 
         await using var connection = await _database.OpenConnectionAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
@@ -110,17 +81,17 @@ public sealed class SqliteTranscriptStore : ITranscriptStore, IAsyncDisposable
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            rows.Add((reader.GetInt64(0), DeserializeActivity(reader.GetString(1))));
+            rows.Add((reader.GetInt64(0), TranscriptJson.Deserialize(reader.GetString(1))));
         }
 
-        return Page(rows, row => row.Activity, row => row.RowId);
+        return TranscriptPages.Page(rows, row => row.Activity, row => row.RowId);
     }
 
     public async Task<PagedResult<TranscriptInfo>> ListTranscriptsAsync(string channelId, string? continuationToken = null)
     {
         ArgumentNullException.ThrowIfNull(channelId);
-        var afterRowId = ParseContinuationToken(continuationToken);
-        await FlushAsync();
+        var afterRowId = TranscriptPages.ParseContinuationToken(continuationToken);
+        await _appends.FlushAsync();
 
         // A transcript is known by its first activity: that row gives its creation time and its place in the list.
         await using var connection = await _database.OpenConnectionAsync(CancellationToken.None);
@@ -149,14 +120,14 @@ public sealed class SqliteTranscriptStore : ITranscriptStore, IAsyncDisposable
             rows.Add((reader.GetInt64(0), transcript));
         }
 
-        return Page(rows, row => row.Transcript, row => row.RowId);
+        return TranscriptPages.Page(rows, row => row.Transcript, row => row.RowId);
     }
 
     public async Task DeleteTranscriptAsync(string channelId, string conversationId)
     {
         ArgumentNullException.ThrowIfNull(channelId);
         ArgumentNullException.ThrowIfNull(conversationId);
-        await FlushAsync();
+        await _appends.FlushAsync();
 
         await using var connection = await _database.OpenConnectionAsync(CancellationToken.None);
         await using var command = connection.CreateCommand();
@@ -170,67 +141,15 @@ public sealed class SqliteTranscriptStore : ITranscriptStore, IAsyncDisposable
     /// Queues an activity already serialised by the caller (TranscriptRecorderMiddleware), so that
     /// recording a turn costs one serialisation per activity rather than a clone and another.
     /// </summary>
-    public ValueTask AppendSerializedAsync(string channelId, string conversationId, string? activityId, DateTimeOffset timestamp, string json) =>
-        _appends.Writer.WriteAsync(new PendingAppend(channelId, conversationId, activityId, SqliteDatabase.FormatTimestamp(timestamp), json));
-
-    /// <summary>How the store serialises activities; a caller handing it JSON uses the same.</summary>
-    public static string Serialize(IActivity activity) => JsonConvert.SerializeObject(activity, ActivityJson);
+    public ValueTask AppendSerializedAsync(TranscriptAppend append) => _appends.AppendAsync(append);
 
     // Queued, not committed: TranscriptLoggerMiddleware logs a turn's activities one after
     // another, and waiting for each commit would serialise them and spoil the batching.
     // Serialised now: the caller may change the activity after this returns.
     private Task AppendAsync(string channelId, string conversationId, IActivity activity) =>
-        AppendSerializedAsync(channelId, conversationId, activity.Id, activity.Timestamp ?? DateTimeOffset.UtcNow, Serialize(activity)).AsTask();
+        _appends.AppendAsync(new TranscriptAppend(channelId, conversationId, activity.Id, activity.Timestamp ?? DateTimeOffset.UtcNow, TranscriptJson.Serialize(activity))).AsTask();
 
-    /// <summary>Completes when every append logged before it is committed.</summary>
-    private async Task FlushAsync()
-    {
-        var barrier = PendingAppend.Barrier();
-        if (_appends.Writer.TryWrite(barrier) || await WriteOrClosedAsync(barrier))
-        {
-            await barrier.Committed.Task;
-        }
-    }
-
-    private async Task<bool> WriteOrClosedAsync(PendingAppend append)
-    {
-        try
-        {
-            await _appends.Writer.WriteAsync(append);
-            return true;
-        }
-        catch (ChannelClosedException)
-        {
-            return false;
-        }
-    }
-
-    private async Task WriteAppendsAsync()
-    {
-        var batch = new List<PendingAppend>(MaxBatch);
-        while (await _appends.Reader.WaitToReadAsync())
-        {
-            batch.Clear();
-            while (batch.Count < MaxBatch && _appends.Reader.TryRead(out var append))
-            {
-                batch.Add(append);
-            }
-
-            try
-            {
-                await InsertAsync(batch.Where(a => !a.IsBarrier));
-                batch.ForEach(a => a.Committed.TrySetResult());
-            }
-            catch (Exception ex)
-            {
-                // The writer goes on; a flush waiting on this batch sees the failure.
-                _logger.LogError(ex, "Could not write {Count} transcript activities to {Database}", batch.Count(a => !a.IsBarrier), _database.Path);
-                batch.ForEach(a => a.Committed.TrySetException(ex));
-            }
-        }
-    }
-
-    private Task InsertAsync(IEnumerable<PendingAppend> appends) =>
+    private Task InsertAsync(IReadOnlyList<TranscriptAppend> appends) =>
         _database.Writer.WriteAsync(batch =>
         {
             foreach (var append in appends)
@@ -242,7 +161,7 @@ public sealed class SqliteTranscriptStore : ITranscriptStore, IAsyncDisposable
                 insert.Parameters.AddWithValue("$channelId", append.ChannelId);
                 insert.Parameters.AddWithValue("$conversationId", append.ConversationId);
                 insert.Parameters.AddWithValue("$activityId", (object?)append.ActivityId ?? DBNull.Value);
-                insert.Parameters.AddWithValue("$timestamp", append.Timestamp);
+                insert.Parameters.AddWithValue("$timestamp", SqliteDatabase.FormatTimestamp(append.Timestamp));
                 insert.Parameters.AddWithValue("$activity", append.Json);
                 insert.ExecuteNonQuery();
             }
@@ -256,7 +175,7 @@ public sealed class SqliteTranscriptStore : ITranscriptStore, IAsyncDisposable
             return;
         }
 
-        await FlushAsync();
+        await _appends.FlushAsync();
         await using var connection = await _database.OpenConnectionAsync(CancellationToken.None);
 
         // Read and rewrite under the write lock, so two edits of one message cannot overwrite each other.
@@ -283,77 +202,15 @@ public sealed class SqliteTranscriptStore : ITranscriptStore, IAsyncDisposable
             }
 
             rowId = reader.GetInt64(0);
-            original = DeserializeActivity(reader.GetString(1));
+            original = TranscriptJson.Deserialize(reader.GetString(1));
         }
 
         await using var update = connection.CreateCommand();
         update.Transaction = transaction;
         update.CommandText = "UPDATE transcript_activities SET activity = $activity WHERE row_id = $rowId";
-        update.Parameters.AddWithValue("$activity", JsonConvert.SerializeObject(replace(original), ActivityJson));
+        update.Parameters.AddWithValue("$activity", TranscriptJson.Serialize(replace(original)));
         update.Parameters.AddWithValue("$rowId", rowId);
         await update.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
-    }
-
-    private static Activity Updated(Activity original, IActivity update)
-    {
-        // A copy, so that the caller's activity is left as it was.
-        var updated = DeserializeActivity(JsonConvert.SerializeObject(update, ActivityJson));
-        updated.Type = original.Type;
-        updated.Timestamp = original.Timestamp;
-        updated.LocalTimestamp = original.LocalTimestamp;
-        return updated;
-    }
-
-    // What MemoryTranscriptStore keeps of a deleted message: where and when it was, who in which role, no content.
-    private static Activity Tombstone(Activity original) => new()
-    {
-        Type = ActivityTypes.MessageDelete,
-        Id = original.Id,
-        From = new ChannelAccount(id: "deleted", role: original.From?.Role),
-        Recipient = new ChannelAccount(id: "deleted", role: original.Recipient?.Role),
-        Locale = original.Locale,
-        LocalTimestamp = original.Timestamp,
-        Timestamp = original.Timestamp,
-        ChannelId = original.ChannelId,
-        Conversation = original.Conversation,
-        ServiceUrl = original.ServiceUrl,
-        ReplyToId = original.ReplyToId,
-    };
-
-    private sealed record PendingAppend(string ChannelId, string ConversationId, string? ActivityId, string Timestamp, string? Json)
-    {
-        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public bool IsBarrier => Json is null;
-
-        public static PendingAppend Barrier() => new(string.Empty, string.Empty, null, string.Empty, null);
-    }
-
-    private static Activity DeserializeActivity(string json) =>
-        JsonConvert.DeserializeObject<Activity>(json, ActivityJson)
-        ?? throw new InvalidDataException("A transcript row holds no activity.");
-
-    private static long ParseContinuationToken(string? continuationToken)
-    {
-        if (string.IsNullOrEmpty(continuationToken))
-        {
-            return 0;
-        }
-
-        return long.TryParse(continuationToken, NumberStyles.None, CultureInfo.InvariantCulture, out var rowId)
-            ? rowId
-            : throw new ArgumentException($"'{continuationToken}' is not a continuation token from this store.", nameof(continuationToken));
-    }
-
-    private static PagedResult<T> Page<TRow, T>(List<TRow> rows, Func<TRow, T> item, Func<TRow, long> rowId)
-    {
-        // One row more than a page was asked for: its presence alone says there is a next page.
-        var page = rows.Take(PageSize).ToList();
-        return new PagedResult<T>
-        {
-            Items = page.Select(item).ToArray(),
-            ContinuationToken = rows.Count > PageSize ? rowId(page[^1]).ToString(CultureInfo.InvariantCulture) : null,
-        };
     }
 }

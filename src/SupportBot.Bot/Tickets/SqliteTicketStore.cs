@@ -1,4 +1,5 @@
 using System.Text.Json;
+using static SupportBot.Bot.Tickets.TicketTables;
 using Microsoft.Data.Sqlite;
 using SupportBot.Bot.Storage;
 
@@ -50,18 +51,6 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
         CREATE INDEX IF NOT EXISTS ticket_events_due ON ticket_events (next_attempt_at)
             WHERE delivered_at IS NULL AND dead_at IS NULL;
         """;
-
-    private const string TicketColumns =
-        "id, status, assignee, email, summary, reason, channel_id, conversation_id, user_id, user_name, created_at, updated_at, questions";
-
-    private const string EventColumns =
-        "event_id, ticket_id, type, payload, created_at, attempts, next_attempt_at, delivered_at, dead_at, last_error";
-
-    private const string Pending = "delivered_at IS NULL AND dead_at IS NULL";
-
-    private const int MaxErrorLength = 500;
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly SqliteDatabase _database;
     private readonly TimeProvider _time;
@@ -301,7 +290,7 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
                     WHERE event_id = $eventId
                     """);
                 command.Parameters.AddWithValue("$attempts", attempts);
-                command.Parameters.AddWithValue("$error", error.Length <= MaxErrorLength ? error : error[..MaxErrorLength]);
+                command.Parameters.AddWithValue("$error", TicketTables.Error(error));
                 command.Parameters.AddWithValue("$retryAt", retryAt is { } next ? SqliteDatabase.FormatTimestamp(next) : DBNull.Value);
                 command.Parameters.AddWithValue("$failedAt", SqliteDatabase.FormatTimestamp(failedAt));
                 command.Parameters.AddWithValue("$eventId", eventId);

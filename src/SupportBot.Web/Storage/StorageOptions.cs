@@ -1,22 +1,36 @@
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace SupportBot.Web.Storage;
 
-/// <summary>Where the bot keeps its state and transcripts (the <c>Storage</c> section).</summary>
+/// <summary>Where the bot keeps its state, transcripts, tickets and Direct Line history (the <c>Storage</c> section, and <c>ConnectionStrings:SupportBot</c> for PostgreSQL).</summary>
 public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
     public const string SqliteProvider = "Sqlite";
 
+    public const string PostgreSqlProvider = "PostgreSql";
+
     public const string MemoryProvider = "Memory";
 
-    /// <summary><c>Sqlite</c> (a file; works with no setup) or <c>Memory</c> (lost on restart; for tests).</summary>
+    /// <summary>The connection string's name under <c>ConnectionStrings</c>.</summary>
+    public const string ConnectionStringName = "SupportBot";
+
+    /// <summary>The configuration key of the PostgreSQL connection string.</summary>
+    public const string ConnectionStringKey = "ConnectionStrings:" + ConnectionStringName;
+
+    /// <summary><c>Sqlite</c> (a file; works with no setup), <c>PostgreSql</c> (shared by replicas) or <c>Memory</c> (lost on restart; for tests).</summary>
     public string Provider { get; set; } = SqliteProvider;
 
     public SqliteStorageOptions Sqlite { get; set; } = new();
 
+    /// <summary>The PostgreSQL connection string, read from <see cref="ConnectionStringKey"/> (not from this section).</summary>
+    public string? ConnectionString { get; set; }
+
     public bool IsSqlite => string.Equals(Provider, SqliteProvider, StringComparison.OrdinalIgnoreCase);
+
+    public bool IsPostgreSql => string.Equals(Provider, PostgreSqlProvider, StringComparison.OrdinalIgnoreCase);
 
     public bool IsMemory => string.Equals(Provider, MemoryProvider, StringComparison.OrdinalIgnoreCase);
 }
@@ -29,21 +43,40 @@ public sealed class SqliteStorageOptions
     public string FullPath(string contentRoot) => System.IO.Path.GetFullPath(System.IO.Path.Combine(contentRoot, Path));
 }
 
-/// <summary>Fails the start on an unknown provider or a missing database path, naming the key.</summary>
+/// <summary>Fails the start on an unknown provider, a missing database path or a missing or malformed connection string, naming the key.</summary>
 public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
-        if (!options.IsSqlite && !options.IsMemory)
+        if (!options.IsSqlite && !options.IsPostgreSql && !options.IsMemory)
         {
             return ValidateOptionsResult.Fail(
-                $"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}: '{options.Provider}' is not a storage provider; use '{StorageOptions.SqliteProvider}' or '{StorageOptions.MemoryProvider}'.");
+                $"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}: '{options.Provider}' is not a storage provider; use '{StorageOptions.SqliteProvider}', '{StorageOptions.PostgreSqlProvider}' or '{StorageOptions.MemoryProvider}'.");
         }
 
         if (options.IsSqlite && string.IsNullOrWhiteSpace(options.Sqlite.Path))
         {
             return ValidateOptionsResult.Fail(
                 $"{StorageOptions.Section}:{nameof(StorageOptions.Sqlite)}:{nameof(SqliteStorageOptions.Path)}: the database file path is empty.");
+        }
+
+        if (options.IsPostgreSql)
+        {
+            if (string.IsNullOrWhiteSpace(options.ConnectionString))
+            {
+                return ValidateOptionsResult.Fail(
+                    $"{StorageOptions.ConnectionStringKey}: set the PostgreSQL connection string (environment variable ConnectionStrings__{StorageOptions.ConnectionStringName}), e.g. 'Host=db;Database=supportbot;Username=supportbot;Password=...', or use {StorageOptions.Section}:{nameof(StorageOptions.Provider)} = '{StorageOptions.SqliteProvider}'.");
+            }
+
+            try
+            {
+                _ = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+            }
+            catch (ArgumentException ex)
+            {
+                // The message names the bad keyword, never the password.
+                return ValidateOptionsResult.Fail($"{StorageOptions.ConnectionStringKey}: not a PostgreSQL connection string ({ex.Message}).");
+            }
         }
 
         return ValidateOptionsResult.Success;

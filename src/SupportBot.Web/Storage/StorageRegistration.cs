@@ -2,6 +2,7 @@ using Microsoft.Bot.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SupportBot.Bot.Storage;
+using SupportBot.Bot.Storage.PostgreSql;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Configuration;
 
@@ -12,7 +13,9 @@ public static class StorageRegistration
 {
     public static IServiceCollection AddBotStorage(this IServiceCollection services)
     {
-        services.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
+        services.AddValidatedOptions<StorageOptions>(StorageOptions.Section)
+            .Configure<IConfiguration>((options, configuration) =>
+                options.ConnectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName));
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
         // One database object per file: every store shares its single writer (see SqliteWriter).
@@ -22,10 +25,19 @@ public static class StorageRegistration
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             return new SqliteDatabase(path, sp.GetRequiredService<ILogger<SqliteDatabase>>());
         });
-        services.AddSingleton<IStorage>(sp => ForProvider<IStorage>(sp, database => new SqliteStorage(database), () => new MemoryStorage()));
+
+        // One data source (one connection pool) for every PostgreSQL store of the host.
+        services.AddSingleton(sp => new PostgreSqlDatabase(
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!,
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService<PostgreSqlMigration>();
+
+        services.AddSingleton<IStorage>(sp => ForProvider<IStorage>(
+            sp, database => new SqliteStorage(database), database => new PostgreSqlStorage(database), () => new MemoryStorage()));
         services.AddSingleton<ITranscriptStore>(sp => ForProvider<ITranscriptStore>(
             sp,
             database => new SqliteTranscriptStore(database, sp.GetRequiredService<ILogger<SqliteTranscriptStore>>()),
+            database => new PostgreSqlTranscriptStore(database),
             () => new MemoryTranscriptStore()));
 
         // Tickets and their webhook outbox: one store, so a change and its event share a transaction.
@@ -33,15 +45,18 @@ public static class StorageRegistration
         services.AddSingleton(sp => ForProvider<ITicketOutbox>(
             sp,
             database => new SqliteTicketStore(database, sp.GetRequiredService<TimeProvider>()),
+            database => new PostgreSqlTicketStore(database, sp.GetRequiredService<TimeProvider>()),
             () => new MemoryTicketStore(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton(sp => (ITicketStore)sp.GetRequiredService<ITicketOutbox>());
         return services;
     }
 
-    /// <summary>The store of the configured provider; <paramref name="sqlite"/> gets the shared database of the configured file.</summary>
-    public static T ForProvider<T>(IServiceProvider services, Func<SqliteDatabase, T> sqlite, Func<T> memory)
+    /// <summary>The store of the configured provider, given the host's shared database object of that provider.</summary>
+    public static T ForProvider<T>(IServiceProvider services, Func<SqliteDatabase, T> sqlite, Func<PostgreSqlDatabase, T> postgreSql, Func<T> memory)
     {
         var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        return options.IsMemory ? memory() : sqlite(services.GetRequiredService<SqliteDatabase>());
+        return options.IsMemory ? memory()
+            : options.IsPostgreSql ? postgreSql(services.GetRequiredService<PostgreSqlDatabase>())
+            : sqlite(services.GetRequiredService<SqliteDatabase>());
     }
 }

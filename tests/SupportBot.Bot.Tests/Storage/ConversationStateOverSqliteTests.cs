@@ -76,7 +76,7 @@ public sealed class ConversationStateOverSqliteTests : IDisposable
         await topic.SetAsync(turnB, "from B");
 
         await state.SaveChangesAsync(turnA);
-        var conflict = await Assert.ThrowsAsync<ArgumentException>(() => state.SaveChangesAsync(turnB));
+        var conflict = await Assert.ThrowsAsync<ETagConflictException>(() => state.SaveChangesAsync(turnB));
 
         Assert.StartsWith("Etag conflict", conflict.Message, StringComparison.Ordinal);
         using var reader = new TurnContext(new TestAdapter(), Message("conversation-1"));

@@ -37,7 +37,7 @@ public sealed class SqliteStorageTests : IDisposable
         await Write(second, "case", readBySecond);
         readByFirst.Attempts = 3;
 
-        var conflict = await Assert.ThrowsAsync<ArgumentException>(() => Write(first, "case", readByFirst));
+        var conflict = await Assert.ThrowsAsync<ETagConflictException>(() => Write(first, "case", readByFirst));
         Assert.StartsWith("Etag conflict", conflict.Message, StringComparison.Ordinal);
         Assert.Equal(2, (await ReadCase(first, "case")).Attempts);
     }
@@ -131,7 +131,7 @@ public sealed class SqliteStorageTests : IDisposable
             ["note"] = new VisitorNote { Text = "written before the conflict" },
             ["case"] = new SupportCase { Id = "c-1", Attempts = 2, ETag = "stale" },
         };
-        await Assert.ThrowsAsync<ArgumentException>(() => storage.WriteAsync(changes));
+        await Assert.ThrowsAsync<ETagConflictException>(() => storage.WriteAsync(changes));
 
         Assert.Equal(["case"], (await storage.ReadAsync(["note", "case"])).Keys);
         Assert.Equal(1, (await ReadCase(storage, "case")).Attempts);

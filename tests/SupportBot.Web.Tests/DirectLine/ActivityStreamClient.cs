@@ -49,6 +49,17 @@ public sealed class ActivityStreamClient : IAsyncDisposable
         return socket.HttpStatusCode;
     }
 
+    /// <summary>Asserts that the stream sent the conversation's activities 1, 2, 3, ... with no gap, and watermarks that only grew, to the last one.</summary>
+    public void AssertEveryActivityInWatermarkOrder(string conversationId)
+    {
+        Assert.Equal(
+            Enumerable.Range(1, Activities.Count).Select(n => $"{conversationId}|{n:0000000}"),
+            Activities.Select(a => (string)a["id"]!));
+        var watermarks = Watermarks.Select(w => long.Parse(w, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(watermarks.Order(), watermarks);
+        Assert.Equal(Activities.Count, watermarks[^1]);
+    }
+
     /// <summary>Receives messages until <paramref name="done"/> holds for what was received (or fails after a generous wait).</summary>
     public async Task ReceiveUntilAsync(Func<ActivityStreamClient, bool> done)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using SupportBot.Bot.Dialogs;
@@ -25,12 +24,7 @@ public sealed class ActivityStreamTests(KestrelSupportBot host) : IClassFixture<
         Assert.Equal(BotTexts.English.Welcome, stream.Activities[0].Text());
         Assert.Equal(question, (string?)stream.Activities[1]["id"]);
         Assert.Contains(stream.Activities, a => a.IsBotMessage() && a.Text()!.Contains(KeyHashAnswer, StringComparison.Ordinal));
-        Assert.Equal(
-            Enumerable.Range(1, stream.Activities.Count).Select(n => $"{conversation.Id}|{n:0000000}"),
-            stream.Activities.Select(a => (string)a["id"]!));
-        var watermarks = stream.Watermarks.Select(w => long.Parse(w, CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(watermarks.Order(), watermarks);
-        Assert.Equal(stream.Activities.Count, watermarks[^1]);
+        stream.AssertEveryActivityInWatermarkOrder(conversation.Id);
     }
 
     [Fact]

@@ -19,18 +19,30 @@ public sealed class KestrelSupportBot : IDisposable
     private readonly WebApplicationFactory<Program> _host;
 
     public KestrelSupportBot(TrainedModelFixture model)
+        : this(model, new Dictionary<string, string?>())
     {
-        _factory = SupportBotFactory.WithSettings(model, new Dictionary<string, string?>
+    }
+
+    private KestrelSupportBot(TrainedModelFixture model, IReadOnlyDictionary<string, string?> settings)
+    {
+        var all = new Dictionary<string, string?>(settings)
         {
             ["DirectLine:KeepAliveInterval"] = "00:00:01",
             ["WebChat:AllowedOrigins:0"] = AllowedOrigin,
-        });
+
+            // A free port, never appsettings.json's 3978: several hosts (replicas) run at once.
+            ["Urls"] = "http://127.0.0.1:0",
+        };
+        _factory = SupportBotFactory.WithSettings(model, all);
         _host = _factory.WithWebHostBuilder(builder => builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock)));
         _host.UseKestrel(0);
         _host.StartServer();
         var address = _host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
     }
+
+    /// <summary>A host with extra settings (another storage provider); the caller disposes it.</summary>
+    public static KestrelSupportBot WithSettings(TrainedModelFixture model, IReadOnlyDictionary<string, string?> settings) => new(model, settings);
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 

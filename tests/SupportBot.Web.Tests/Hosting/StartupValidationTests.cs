@@ -13,6 +13,7 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
     [Theory]
     [InlineData("Storage:Provider", "Cosmos", "Storage:Provider")]
     [InlineData("Storage:Sqlite:Path", " ", "Storage:Sqlite:Path")]
+    [InlineData("Storage:Provider", "PostgreSql", "ConnectionStrings:SupportBot")]
     [InlineData("Classifier:Decision:AnswerThreshold", "1.5", "Classifier:Decision:AnswerThreshold")]
     [InlineData("Classifier:Decision:MaxCandidates", "9", "Classifier:Decision:MaxCandidates")]
     [InlineData("Classifier:TrainingDataPath", "/no/such/training-data", "Classifier:TrainingDataPath")]
@@ -33,6 +34,15 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
         var error = await StartFailureAsync((key, value));
 
         Assert.Contains(named, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_malformed_postgresql_connection_string_stops_the_host_naming_the_key()
+    {
+        var error = await StartFailureAsync(("Storage:Provider", "PostgreSql"), ("ConnectionStrings:SupportBot", "Host=db;Passwrd=secret"));
+
+        Assert.Contains("ConnectionStrings:SupportBot", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error, StringComparison.Ordinal);
     }
 
     [Fact]

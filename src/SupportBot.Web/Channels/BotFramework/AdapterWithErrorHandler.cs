@@ -24,15 +24,19 @@ public sealed class AdapterWithErrorHandler : CloudAdapter
         BotFrameworkAuthentication authentication,
         ILogger<AdapterWithErrorHandler> logger,
         ConversationState conversationState,
+        UserState userState,
         ITranscriptStore transcriptStore)
         : base(authentication, logger)
     {
         // The transcript is recorded inside the per-conversation gate, so turns stay in order in it.
         Use(new OneTurnAtATimeMiddleware());
-        Use(transcriptStore is SqliteTranscriptStore sqlite
-            ? new TranscriptRecorderMiddleware(sqlite)
+        Use(transcriptStore is IBatchedTranscriptStore batched
+            ? new TranscriptRecorderMiddleware(batched)
             : new TranscriptLoggerMiddleware(transcriptStore));
         Use(new TypingIndicatorMiddleware());
+
+        // Last, around the bot alone: a turn that lost a state race with another replica runs again.
+        Use(new StateConflictRetryMiddleware(conversationState, userState, logger));
 
         OnTurnError = async (turnContext, exception) =>
         {
@@ -46,8 +50,12 @@ public sealed class AdapterWithErrorHandler : CloudAdapter
 
             try
             {
-                // The dialog state may be what broke the turn: start the conversation afresh.
-                await conversationState.DeleteAsync(turnContext);
+                // The dialog state may be what broke the turn: start the conversation afresh. Not
+                // after an ETag conflict: the state is then another turn's, and it is sound.
+                if (!ETagConflictException.IsConflict(exception))
+                {
+                    await conversationState.DeleteAsync(turnContext);
+                }
             }
             catch (Exception stateError)
             {

@@ -39,8 +39,17 @@ public static class DirectLineRegistration
         services.AddSingleton<DirectLineTokens>();
         services.AddSingleton<DirectLineAuthorization>();
         services.AddSingleton<IDirectLineStore>(sp => StorageRegistration.ForProvider<IDirectLineStore>(
-            sp, database => new SqliteDirectLineStore(database), () => new MemoryDirectLineStore()));
-        services.AddSingleton<IConversationNotifier, InProcessConversationNotifier>();
+            sp, database => new SqliteDirectLineStore(database), database => new PostgreSqlDirectLineStore(database), () => new MemoryDirectLineStore()));
+        services.AddSingleton<InProcessConversationNotifier>();
+        services.AddSingleton<PostgreSqlConversationNotifier>();
+
+        // Replicas on PostgreSQL wake each other's WebSockets through it; otherwise one process is all there is.
+        services.AddSingleton<IConversationNotifier>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgreSql
+            ? sp.GetRequiredService<PostgreSqlConversationNotifier>()
+            : sp.GetRequiredService<InProcessConversationNotifier>());
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgreSql
+            ? sp.GetRequiredService<PostgreSqlConversationNotifier>()
+            : (IHostedService)new NoBackgroundWork());
         services.AddSingleton<ConversationLog>();
         services.AddSingleton<DirectLineChannel>();
         services.AddSingleton<BotConnectorHandler>();
@@ -104,5 +113,13 @@ public static class DirectLineRegistration
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DirectLineRegistration).FullName!)
             .LogWarning("Refused {Path} from {RemoteAddress}: too many creations", context.Request.Path, context.Connection.RemoteIpAddress);
         await DirectLineErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many tokens or conversations from this address; try again later.");
+    }
+
+    /// <summary>The hosted service in the place of the PostgreSQL listener when there is no PostgreSQL.</summary>
+    private sealed class NoBackgroundWork : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

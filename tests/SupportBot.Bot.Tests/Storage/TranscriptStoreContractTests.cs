@@ -7,17 +7,20 @@ using SupportBot.Bot.Storage;
 
 namespace SupportBot.Bot.Tests.Storage;
 
-/// <summary>Transcripts recorded by TranscriptLoggerMiddleware into the bot's SQLite file, read back for handoff and admin views.</summary>
-public sealed class SqliteTranscriptStoreTests : IDisposable
+/// <summary>
+/// Transcripts recorded by TranscriptLoggerMiddleware, read back for handoff and admin views: what
+/// every transcript store does. A provider's tests subclass this and return a fresh, empty store.
+/// </summary>
+public abstract class TranscriptStoreContractTests
 {
-    private static readonly DateTimeOffset Start = new(2024, 5, 1, 9, 0, 0, TimeSpan.FromHours(9));
+    protected static readonly DateTimeOffset Start = new(2024, 5, 1, 9, 0, 0, TimeSpan.FromHours(9));
 
-    private readonly TemporaryDatabase _database = new();
-    private readonly SqliteTranscriptStore _store;
+    private ITranscriptStore? _created;
 
-    public SqliteTranscriptStoreTests() => _store = new SqliteTranscriptStore(_database.Path);
+    protected ITranscriptStore Store => _created ??= CreateStore();
 
-    public void Dispose() => _database.Dispose();
+    /// <summary>A new, empty store; called once per test.</summary>
+    protected abstract ITranscriptStore CreateStore();
 
     [Fact]
     public async Task A_conversation_through_the_middleware_is_recorded_in_order_with_the_bot_replies()
@@ -29,7 +32,7 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
             .AssertReply("echo: keyhash mismatch")
             .StartTestAsync();
 
-        var transcript = await _store.LoggedAsync("conversation-1", count: 4);
+        var transcript = await Store.LoggedAsync("conversation-1", count: 4);
 
         Assert.Equal(["hello", "echo: hello", "keyhash mismatch", "echo: keyhash mismatch"], transcript.Select(Text));
         Assert.Equal(["user1", "bot", "user1", "bot"], transcript.Select(a => a.From.Id));
@@ -43,8 +46,8 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
         await new TestFlow(Adapter("conversation-a"), Echo).Send("from a").AssertReply("echo: from a").StartTestAsync();
         await new TestFlow(Adapter("conversation-b"), Echo).Send("from b").AssertReply("echo: from b").StartTestAsync();
 
-        Assert.Equal(["from a", "echo: from a"], (await _store.LoggedAsync("conversation-a", count: 2)).Select(Text));
-        Assert.Equal(["from b", "echo: from b"], (await _store.LoggedAsync("conversation-b", count: 2)).Select(Text));
+        Assert.Equal(["from a", "echo: from a"], (await Store.LoggedAsync("conversation-a", count: 2)).Select(Text));
+        Assert.Equal(["from b", "echo: from b"], (await Store.LoggedAsync("conversation-b", count: 2)).Select(Text));
     }
 
     [Fact]
@@ -76,7 +79,7 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
             .AssertReply("removed the note")
             .StartTestAsync();
 
-        var transcript = await _store.LoggedAsync("conversation-1", count: 5);
+        var transcript = await Store.LoggedAsync("conversation-1", count: 5);
 
         Assert.Equal(
             [ActivityTypes.Message, ActivityTypes.Message, ActivityTypes.MessageDelete, ActivityTypes.Message, ActivityTypes.Message],
@@ -96,9 +99,9 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
         activity.Attachments = [new HeroCard("Kakao Login", text: "카카오 로그인").ToAttachment()];
         activity.Value = new JObject { ["choice"] = "android" };
 
-        await _store.LogActivityAsync(activity);
+        await Store.LogActivityAsync(activity);
 
-        var stored = Assert.Single((await _store.GetTranscriptActivitiesAsync("test", "conversation-1")).Items);
+        var stored = Assert.Single((await Store.GetTranscriptActivitiesAsync("test", "conversation-1")).Items);
         var asTheBotFrameworkWritesIt = new JsonSerializerSettings { NullValueHandling = NullValueHandling.Ignore };
         Assert.Equal(JsonConvert.SerializeObject(activity, asTheBotFrameworkWritesIt), JsonConvert.SerializeObject(stored, asTheBotFrameworkWritesIt));
     }
@@ -106,14 +109,14 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
     [Fact]
     public async Task An_update_keeps_the_original_type_time_and_place()
     {
-        await _store.LogActivityAsync(Message("conversation-1", "first", Start, id: "a1"));
-        await _store.LogActivityAsync(Message("conversation-1", "second", Start.AddMinutes(1), id: "a2"));
+        await Store.LogActivityAsync(Message("conversation-1", "first", Start, id: "a1"));
+        await Store.LogActivityAsync(Message("conversation-1", "second", Start.AddMinutes(1), id: "a2"));
 
         var update = Message("conversation-1", "first, corrected", Start.AddMinutes(5), id: "a1");
         update.Type = ActivityTypes.MessageUpdate;
-        await _store.LogActivityAsync(update);
+        await Store.LogActivityAsync(update);
 
-        var transcript = (await _store.GetTranscriptActivitiesAsync("test", "conversation-1")).Items;
+        var transcript = (await Store.GetTranscriptActivitiesAsync("test", "conversation-1")).Items;
         Assert.Equal(["first, corrected", "second"], transcript.Select(Text));
         Assert.Equal(ActivityTypes.Message, transcript[0].Type);
         Assert.Equal(Start, transcript[0].Timestamp);
@@ -125,9 +128,9 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
     {
         var original = Message("conversation-1", "my phone number is ...", Start, id: "a1");
         original.ReplyToId = "a0";
-        await _store.LogActivityAsync(original);
+        await Store.LogActivityAsync(original);
 
-        await _store.LogActivityAsync(new Activity
+        await Store.LogActivityAsync(new Activity
         {
             Type = ActivityTypes.MessageDelete,
             Id = "a1",
@@ -135,7 +138,7 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
             Conversation = new ConversationAccount(id: "conversation-1"),
         });
 
-        var tombstone = Assert.Single((await _store.GetTranscriptActivitiesAsync("test", "conversation-1")).Items);
+        var tombstone = Assert.Single((await Store.GetTranscriptActivitiesAsync("test", "conversation-1")).Items);
         Assert.Equal(ActivityTypes.MessageDelete, tombstone.Type);
         Assert.Equal("a1", tombstone.Id);
         Assert.Null(Text(tombstone));
@@ -151,35 +154,35 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
     [InlineData(ActivityTypes.MessageDelete)]
     public async Task An_update_or_delete_of_an_activity_never_logged_adds_nothing(string type)
     {
-        await _store.LogActivityAsync(Message("conversation-1", "kept", Start, id: "a1"));
+        await Store.LogActivityAsync(Message("conversation-1", "kept", Start, id: "a1"));
 
         var change = Message("conversation-1", "changed", Start, id: "unknown");
         change.Type = type;
-        await _store.LogActivityAsync(change);
+        await Store.LogActivityAsync(change);
 
-        Assert.Equal(["kept"], (await _store.GetTranscriptActivitiesAsync("test", "conversation-1")).Items.Select(Text));
+        Assert.Equal(["kept"], (await Store.GetTranscriptActivitiesAsync("test", "conversation-1")).Items.Select(Text));
     }
 
     [Fact]
     public async Task A_long_transcript_is_read_page_by_page_in_order()
     {
-        const int count = 2 * SqliteTranscriptStore.PageSize + 5;
+        const int count = 2 * TranscriptPages.PageSize + 5;
         for (var i = 0; i < count; i++)
         {
-            await _store.LogActivityAsync(Message("conversation-1", $"message {i}", Start.AddSeconds(i)));
+            await Store.LogActivityAsync(Message("conversation-1", $"message {i}", Start.AddSeconds(i)));
         }
 
         var pages = new List<PagedResult<IActivity>>();
         string? token = null;
         do
         {
-            var page = await _store.GetTranscriptActivitiesAsync("test", "conversation-1", token);
+            var page = await Store.GetTranscriptActivitiesAsync("test", "conversation-1", token);
             pages.Add(page);
             token = page.ContinuationToken;
         }
         while (token is not null);
 
-        Assert.Equal([SqliteTranscriptStore.PageSize, SqliteTranscriptStore.PageSize, 5], pages.Select(p => p.Items.Length));
+        Assert.Equal([TranscriptPages.PageSize, TranscriptPages.PageSize, 5], pages.Select(p => p.Items.Length));
         Assert.Equal(Enumerable.Range(0, count).Select(i => $"message {i}"), pages.SelectMany(p => p.Items).Select(Text));
     }
 
@@ -188,60 +191,46 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
     {
         for (var i = 0; i < 50; i++)
         {
-            await _store.LogActivityAsync(Message("conversation-1", $"message {i}", Start.AddMinutes(i)));
+            await Store.LogActivityAsync(Message("conversation-1", $"message {i}", Start.AddMinutes(i)));
         }
 
-        var first = await _store.GetTranscriptActivitiesAsync("test", "conversation-1", startDate: Start.AddMinutes(20));
-        var second = await _store.GetTranscriptActivitiesAsync("test", "conversation-1", first.ContinuationToken, Start.AddMinutes(20));
+        var first = await Store.GetTranscriptActivitiesAsync("test", "conversation-1", startDate: Start.AddMinutes(20));
+        var second = await Store.GetTranscriptActivitiesAsync("test", "conversation-1", first.ContinuationToken, Start.AddMinutes(20));
 
         Assert.Equal(Enumerable.Range(20, 30).Select(i => $"message {i}"), first.Items.Concat(second.Items).Select(Text));
         Assert.Null(second.ContinuationToken);
     }
 
     [Fact]
-    public async Task A_transcript_that_fits_one_page_has_no_continuation_token()
-    {
-        for (var i = 0; i < SqliteTranscriptStore.PageSize; i++)
-        {
-            await _store.LogActivityAsync(Message("conversation-1", $"message {i}", Start.AddSeconds(i)));
-        }
-
-        var page = await _store.GetTranscriptActivitiesAsync("test", "conversation-1");
-
-        Assert.Equal(SqliteTranscriptStore.PageSize, page.Items.Length);
-        Assert.Null(page.ContinuationToken);
-    }
-
-    [Fact]
     public async Task Transcripts_are_listed_per_channel_in_the_order_they_began()
     {
-        await _store.LogActivityAsync(Message("conversation-b", "b starts", Start));
-        await _store.LogActivityAsync(Message("conversation-a", "a starts", Start.AddMinutes(1)));
-        await _store.LogActivityAsync(Message("conversation-b", "b goes on", Start.AddMinutes(2)));
-        await _store.LogActivityAsync(Message("conversation-c", "c starts", Start.AddMinutes(3)));
-        await _store.LogActivityAsync(Message("elsewhere", "other channel", Start, channelId: "webchat"));
+        await Store.LogActivityAsync(Message("conversation-b", "b starts", Start));
+        await Store.LogActivityAsync(Message("conversation-a", "a starts", Start.AddMinutes(1)));
+        await Store.LogActivityAsync(Message("conversation-b", "b goes on", Start.AddMinutes(2)));
+        await Store.LogActivityAsync(Message("conversation-c", "c starts", Start.AddMinutes(3)));
+        await Store.LogActivityAsync(Message("elsewhere", "other channel", Start, channelId: "webchat"));
 
-        var listed = await _store.ListTranscriptsAsync("test");
+        var listed = await Store.ListTranscriptsAsync("test");
 
         Assert.Equal(["conversation-b", "conversation-a", "conversation-c"], listed.Items.Select(t => t.Id));
         Assert.All(listed.Items, t => Assert.Equal("test", t.ChannelId));
         Assert.Equal([Start, Start.AddMinutes(1), Start.AddMinutes(3)], listed.Items.Select(t => t.Created));
         Assert.Null(listed.ContinuationToken);
-        Assert.Equal(["elsewhere"], (await _store.ListTranscriptsAsync("webchat")).Items.Select(t => t.Id));
-        Assert.Empty((await _store.ListTranscriptsAsync("nobody")).Items);
+        Assert.Equal(["elsewhere"], (await Store.ListTranscriptsAsync("webchat")).Items.Select(t => t.Id));
+        Assert.Empty((await Store.ListTranscriptsAsync("nobody")).Items);
     }
 
     [Fact]
     public async Task Many_transcripts_are_listed_page_by_page()
     {
-        const int count = SqliteTranscriptStore.PageSize + 5;
+        const int count = TranscriptPages.PageSize + 5;
         for (var i = 0; i < count; i++)
         {
-            await _store.LogActivityAsync(Message($"conversation-{i:00}", "hello", Start.AddMinutes(i)));
+            await Store.LogActivityAsync(Message($"conversation-{i:00}", "hello", Start.AddMinutes(i)));
         }
 
-        var first = await _store.ListTranscriptsAsync("test");
-        var second = await _store.ListTranscriptsAsync("test", first.ContinuationToken);
+        var first = await Store.ListTranscriptsAsync("test");
+        var second = await Store.ListTranscriptsAsync("test", first.ContinuationToken);
 
         Assert.Equal(
             Enumerable.Range(0, count).Select(i => $"conversation-{i:00}"),
@@ -253,59 +242,29 @@ public sealed class SqliteTranscriptStoreTests : IDisposable
     [Fact]
     public async Task Deleting_a_transcript_removes_only_that_conversation()
     {
-        await _store.LogActivityAsync(Message("conversation-a", "a", Start));
-        await _store.LogActivityAsync(Message("conversation-b", "b", Start));
+        await Store.LogActivityAsync(Message("conversation-a", "a", Start));
+        await Store.LogActivityAsync(Message("conversation-b", "b", Start));
 
-        await _store.DeleteTranscriptAsync("test", "conversation-a");
+        await Store.DeleteTranscriptAsync("test", "conversation-a");
 
-        Assert.Empty((await _store.GetTranscriptActivitiesAsync("test", "conversation-a")).Items);
-        Assert.Equal(["b"], (await _store.GetTranscriptActivitiesAsync("test", "conversation-b")).Items.Select(Text));
-        Assert.Equal(["conversation-b"], (await _store.ListTranscriptsAsync("test")).Items.Select(t => t.Id));
-    }
-
-    [Fact]
-    public async Task Transcripts_and_state_share_one_file_and_survive_a_restart()
-    {
-        var database = new SqliteDatabase(_database.Path);
-        await using (var before = new SqliteTranscriptStore(database))
-        {
-            // Disposed as the host disposes it at shutdown, which writes what is queued.
-            await before.LogActivityAsync(Message("conversation-1", "hello", Start));
-        }
-
-        await new SqliteStorage(database).WriteAsync(new Dictionary<string, object> { ["state"] = new VisitorNote { Text = "kept" } });
-
-        TemporaryDatabase.CloseAllConnections();
-
-        Assert.Equal(["hello"], (await new SqliteTranscriptStore(_database.Path).GetTranscriptActivitiesAsync("test", "conversation-1")).Items.Select(Text));
-        Assert.Single(await new SqliteStorage(_database.Path).ReadAsync(["state"]));
-    }
-
-    [Fact]
-    public async Task Bad_arguments_are_rejected()
-    {
-        await Assert.ThrowsAsync<ArgumentNullException>(() => _store.LogActivityAsync(null!));
-        await Assert.ThrowsAsync<ArgumentException>(() => _store.LogActivityAsync(new Activity(ActivityTypes.Message) { ChannelId = "test" }));
-        await Assert.ThrowsAsync<ArgumentNullException>(() => _store.GetTranscriptActivitiesAsync(null!, "conversation-1"));
-        await Assert.ThrowsAsync<ArgumentNullException>(() => _store.GetTranscriptActivitiesAsync("test", null!));
-        await Assert.ThrowsAsync<ArgumentException>(() => _store.GetTranscriptActivitiesAsync("test", "conversation-1", "not-a-token"));
-        await Assert.ThrowsAsync<ArgumentNullException>(() => _store.ListTranscriptsAsync(null!));
-        await Assert.ThrowsAsync<ArgumentNullException>(() => _store.DeleteTranscriptAsync("test", null!));
+        Assert.Empty((await Store.GetTranscriptActivitiesAsync("test", "conversation-a")).Items);
+        Assert.Equal(["b"], (await Store.GetTranscriptActivitiesAsync("test", "conversation-b")).Items.Select(Text));
+        Assert.Equal(["conversation-b"], (await Store.ListTranscriptsAsync("test")).Items.Select(t => t.Id));
     }
 
     private TestAdapter Adapter(string conversationId)
     {
         var adapter = new TestAdapter(TestAdapter.CreateConversation(conversationId));
-        adapter.Use(new TranscriptLoggerMiddleware(_store));
+        adapter.Use(new TranscriptLoggerMiddleware(Store));
         return adapter;
     }
 
     private static Task Echo(ITurnContext turn, CancellationToken cancellationToken) =>
         turn.SendActivityAsync($"echo: {turn.Activity.Text}", cancellationToken: cancellationToken);
 
-    private static string? Text(IActivity activity) => (activity as IMessageActivity)?.Text;
+    protected static string? Text(IActivity activity) => (activity as IMessageActivity)?.Text;
 
-    private static Activity Message(string conversationId, string text, DateTimeOffset timestamp, string channelId = "test", string? id = null) => new()
+    protected static Activity Message(string conversationId, string text, DateTimeOffset timestamp, string channelId = "test", string? id = null) => new()
     {
         Type = ActivityTypes.Message,
         Id = id ?? Guid.NewGuid().ToString("N"),
