@@ -26,7 +26,7 @@ public sealed class StorageOptions
     public SqliteStorageOptions Sqlite { get; set; } = new();
 
     /// <summary>The PostgreSQL connection string, read from <see cref="ConnectionStringKey"/> (not from this section).</summary>
-    public string? ConnectionString { get; set; }
+    public string? ConnectionString { get; internal set; }
 
     public bool IsSqlite => string.Equals(Provider, SqliteProvider, StringComparison.OrdinalIgnoreCase);
 

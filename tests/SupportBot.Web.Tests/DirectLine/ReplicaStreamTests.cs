@@ -31,9 +31,9 @@ public sealed class ReplicaStreamTests(TrainedModelFixture model) : IAsyncLifeti
         await using var stream = await ActivityStreamClient.ConnectAsync(conversation.StreamUrl);
         await stream.ReceiveUntilAsync(s => s.Activities.Count >= 1);
         var question = await onB.SayAsync(conversation, "keyhash mismatch android");
-        await stream.ReceiveUntilAsync(s => s.Activities.Any(a => a.Text() == BotTexts.FeedbackQuestion));
+        await stream.ReceiveUntilAsync(s => s.Activities.Any(a => a.Text() == BotTexts.English.FeedbackQuestion));
 
-        Assert.Equal(BotTexts.Welcome, stream.Activities[0].Text());
+        Assert.Equal(BotTexts.English.Welcome, stream.Activities[0].Text());
         Assert.Equal(question, (string?)stream.Activities[1]["id"]);
         Assert.Contains(stream.Activities, a => a.IsBotMessage() && a.Text()!.Contains(KeyHashAnswer, StringComparison.Ordinal));
         stream.AssertEveryActivityInWatermarkOrder(conversation.Id);

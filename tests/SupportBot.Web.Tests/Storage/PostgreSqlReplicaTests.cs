@@ -76,9 +76,9 @@ public sealed class PostgreSqlReplicaTests(TrainedModelFixture model) : IAsyncLi
         var asked = await TurnAsync(clientA, conversation, question);
         var answered = await TurnAsync(clientB, conversation, "Android");
 
-        Assert.Contains(BotTexts.PlatformQuestion, asked);
-        Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, BotTexts.PlatformAnswerIntro, "Android"), answered[0], StringComparison.Ordinal);
-        Assert.Contains(BotTexts.FeedbackQuestion, answered);
+        Assert.Contains(BotTexts.English.PlatformQuestion, asked);
+        Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, BotTexts.English.PlatformAnswerIntro, "Android"), answered[0], StringComparison.Ordinal);
+        Assert.Contains(BotTexts.English.FeedbackQuestion, answered);
     }
 
     [Fact]
