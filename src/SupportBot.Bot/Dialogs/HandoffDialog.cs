@@ -4,6 +4,7 @@ using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
 using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Telemetry;
 using SupportBot.Bot.Tickets;
 using SupportBot.Core.Text;
 
@@ -45,6 +46,7 @@ public sealed class HandoffDialog(
     public Task BeginAsync(DialogContext dialogs, DialogFrame frame, CancellationToken cancellationToken)
     {
         dialogs.Log.ResetTriggers();
+        TurnOutcome.Mark(dialogs.Turn, TurnOutcome.Handoff);
         frame.Step = AskConfirmation;
         var offer = frame.Get(ReasonKey) switch
         {
@@ -55,12 +57,23 @@ public sealed class HandoffDialog(
         return dialogs.Turn.SendActivityAsync(Replies.WithChoices(offer, [BotTexts.Yes, BotTexts.No]), cancellationToken);
     }
 
-    public Task<bool> ContinueAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken) => frame.Step switch
+    public async Task<bool> ContinueAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {
-        AskConfirmation => ConfirmAsync(dialogs, frame, text, cancellationToken),
-        AskEmail => EmailAsync(dialogs, frame, text, cancellationToken),
-        _ => SummaryAsync(dialogs, frame, text, cancellationToken),
-    };
+        var handled = await (frame.Step switch
+        {
+            AskConfirmation => ConfirmAsync(dialogs, frame, text, cancellationToken),
+            AskEmail => EmailAsync(dialogs, frame, text, cancellationToken),
+            _ => SummaryAsync(dialogs, frame, text, cancellationToken),
+        });
+
+        // A message that is not an answer to the handoff's question is routed afresh and marked there.
+        if (handled)
+        {
+            TurnOutcome.Mark(dialogs.Turn, TurnOutcome.Handoff);
+        }
+
+        return handled;
+    }
 
     private async Task<bool> ConfirmAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {

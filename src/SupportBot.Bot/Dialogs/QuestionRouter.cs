@@ -1,6 +1,7 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.Logging;
 using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Telemetry;
 using SupportBot.Core.Answers;
 using SupportBot.Core.Classification;
 using SupportBot.Core.Knowledge;
@@ -90,8 +91,14 @@ public sealed class QuestionRouter(
     {
         Intents.Help => dialogs.Turn.SendActivityAsync(replies.Help(), cancellationToken),
         Intents.HumanAgent => handoff.RequestedAsync(dialogs, cancellationToken),
-        _ => dialogs.Turn.SendActivityAsync(replies.SmallTalk(knowledgeBase.FindSmallTalk(intent)!), cancellationToken),
+        _ => SmallTalkReplyAsync(dialogs.Turn, intent, cancellationToken),
     };
+
+    private Task SmallTalkReplyAsync(ITurnContext turn, string intent, CancellationToken cancellationToken)
+    {
+        TurnOutcome.Mark(turn, TurnOutcome.SmallTalk);
+        return turn.SendActivityAsync(replies.SmallTalk(knowledgeBase.FindSmallTalk(intent)!), cancellationToken);
+    }
 
     private Task BeginAnswerAsync(DialogContext dialogs, FaqEntry entry, IntentRanking ranking, string? platform, CancellationToken cancellationToken)
     {
