@@ -5,6 +5,7 @@ using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using SupportBot.Web.Tests.Channels;
+using Xunit.Abstractions;
 
 namespace SupportBot.Web.Tests.Hosting;
 
@@ -15,7 +16,7 @@ namespace SupportBot.Web.Tests.Hosting;
 /// accepted turn whole: the user's message with the bot's replies.
 /// </summary>
 [Collection(WebHostCollection.Name)]
-public sealed class GracefulShutdownTests(TrainedModelFixture model)
+public sealed class GracefulShutdownTests(TrainedModelFixture model, ITestOutputHelper output)
 {
     private const int Clients = 12;
     private const int TurnsBeforeSigterm = 24;
@@ -36,6 +37,8 @@ public sealed class GracefulShutdownTests(TrainedModelFixture model)
 
         var answered = new ConcurrentBag<Turn>();
         var refused = new ConcurrentBag<Turn>();
+        var answeredAfterSigterm = 0;
+        var sigtermSent = false;
         var unexpected = new ConcurrentBag<string>();
         var enoughTurns = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var clients = Enumerable.Range(0, Clients).Select(i => Task.Run(async () =>
@@ -48,6 +51,11 @@ public sealed class GracefulShutdownTests(TrainedModelFixture model)
                 {
                     case Outcome.Answered:
                         answered.Add(turn);
+                        if (Volatile.Read(ref sigtermSent))
+                        {
+                            Interlocked.Increment(ref answeredAfterSigterm);
+                        }
+
                         if (answered.Count >= TurnsBeforeSigterm)
                         {
                             enoughTurns.TrySetResult();
@@ -66,9 +74,11 @@ public sealed class GracefulShutdownTests(TrainedModelFixture model)
 
         await enoughTurns.Task.WaitAsync(TimeSpan.FromMinutes(3));
         host.Terminate();
+        Volatile.Write(ref sigtermSent, true);
         await Task.WhenAll(clients);
         var exitCode = await host.WaitForExitAsync();
 
+        output.WriteLine($"{answered.Count} turns answered ({answeredAfterSigterm} of them after SIGTERM), {refused.Count} clients refused");
         Assert.Empty(unexpected);
         Assert.Equal(0, exitCode);
         Assert.Equal(Clients, refused.Count);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace SupportBot.Web.Tests.Hosting;
@@ -94,8 +95,10 @@ public sealed partial class HostProcess : IAsyncDisposable
     /// <summary>What an orchestrator does to stop a container: SIGTERM to the process.</summary>
     public void Terminate()
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        kill.WaitForExit();
+        if (Kill(_process.Id, SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"SIGTERM to {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
+        }
     }
 
     /// <summary>Waits for the process to end by itself (a bound for a hang, not a measured duration).</summary>
@@ -164,6 +167,11 @@ public sealed partial class HostProcess : IAsyncDisposable
             _address.TrySetResult(new Uri(match.Groups["base"].Value));
         }
     }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     [GeneratedRegex("""Bot Framework Emulator endpoint: (?<base>http://127\.0\.0\.1:\d+)/api/messages""")]
     private static partial Regex EmulatorEndpoint();
