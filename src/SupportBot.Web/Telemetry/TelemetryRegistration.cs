@@ -33,6 +33,16 @@ public static class TelemetryRegistration
             .Validate(o => o.FormatterName is null || ConsoleFormats.Contains(o.FormatterName, StringComparer.OrdinalIgnoreCase), $"Logging:Console:FormatterName: use one of {string.Join(", ", ConsoleFormats)} (json writes one JSON object a line, with the conversation id of the turn).")
             .ValidateOnStart();
 
+        // A JSON line is read by machines: an ISO 8601 UTC time, unless the settings give another.
+        services.PostConfigure<JsonConsoleFormatterOptions>(json =>
+        {
+            if (json.TimestampFormat is null)
+            {
+                json.TimestampFormat = "O";
+                json.UseUtcTimestamp = true;
+            }
+        });
+
         services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddMeter(BotTelemetry.Name)

@@ -116,6 +116,7 @@ public sealed class GracefulShutdownTests(TrainedModelFixture model, ITestOutput
         Assert.NotEmpty(lines);
         var decision = Assert.Single(lines, l => ((string?)l["Message"])?.StartsWith("Decision ", StringComparison.Ordinal) == true);
         Assert.Equal("Information", (string?)decision["LogLevel"]);
+        Assert.True(DateTimeOffset.TryParse((string?)decision["Timestamp"], System.Globalization.CultureInfo.InvariantCulture, out _), "an ISO 8601 timestamp");
         Assert.Equal("SupportBot.Bot.Dialogs.QuestionRouter", (string?)decision["Category"]);
         Assert.Contains(decision["Scopes"]!.AsArray(), scope => (string?)scope?["ConversationId"] == conversation);
     }
