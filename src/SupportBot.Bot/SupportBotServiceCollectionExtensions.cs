@@ -1,7 +1,9 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Dialogs;
+using SupportBot.Bot.Telemetry;
 
 namespace SupportBot.Bot;
 
@@ -13,6 +15,10 @@ public static class SupportBotServiceCollectionExtensions
 {
     public static IServiceCollection AddSupportBot(this IServiceCollection services)
     {
+        services.AddMetrics();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<BotTelemetry>();
+        services.AddSingleton<TurnTelemetryMiddleware>();
         services.AddSingleton<ConversationState>();
         services.AddSingleton<UserState>();
         services.AddSingleton<Replies>();

@@ -9,6 +9,7 @@ using SupportBot.Web.Hosting;
 using SupportBot.Web.Http;
 using SupportBot.Web.Knowledge;
 using SupportBot.Web.Storage;
+using SupportBot.Web.Telemetry;
 using SupportBot.Web.WebChat;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -22,27 +23,35 @@ builder.Services.AddBotStorage();           // Storage:*: IStorage and the trans
 builder.Services.AddBotFramework();         // authentication, AdapterWithErrorHandler, the bot
 builder.Services.AddHelpDesk();             // HelpDesk:*: API keys, the ticket webhook and its dispatcher
 builder.Services.AddDirectLine();           // DirectLine:*, WebChat:*: Direct Line 3.0 in process, tokens, history, CORS, limits
+builder.Services.AddRateLimits();           // RateLimits:*: per IP, per API key, per conversation
+builder.Services.AddTelemetry();            // Telemetry:*: /metrics, OTLP traces; Logging:Console:FormatterName=json for JSON logs
+builder.Services.AddGracefulShutdown();     // Shutdown:*: drain, then finish the turns in flight
 builder.Services.AddHealth();
 builder.Services.AddOpenApi();
 
-var app = builder.Build();
-
-app.UseProblemResponses();
-app.UseWebChatPages();                     // /, /embed.js, /demo/helpdesk.html, /lib/webchat (wwwroot)
-app.UseApiKeys();                           // 401 before a protected endpoint reads its body
-app.UseJsonBodyChecks();
-
-app.MapBotMessages();                       // POST /api/messages
-app.MapDirectLine();                        // /v3/directline/*, POST /api/webchat/token
-app.MapHelpDeskApi()                        // /api/v1/answers, /api/v1/faq
-    .RequireApiKey(ApiKeyScope.Faq);        //   a key only with HelpDesk:RequireApiKeyForFaq
-app.MapTicketsApi();                        // /api/v1/tickets, /api/v1/webhook-events
-app.MapHealth();                            // /healthz, /readyz
-app.MapOpenApi();                           // /openapi/v1.json
-app.LogAddressesOnStart();
-
 try
 {
+    // Inside: settings read while the host is built (the shutdown timeout, the metrics path) are validated then.
+    var app = builder.Build();
+
+    app.UseProblemResponses();
+    app.UseGracefulShutdown(HealthEndpoints.Liveness, HealthEndpoints.Readiness, app.MetricsPath());
+    app.UseWebChatPages();                  // /, /embed.js, /demo/helpdesk.html, /lib/webchat (wwwroot)
+    app.UseApiKeys();                       // 401 before a protected endpoint reads its body
+    app.UseJsonBodyChecks();
+    app.UseCors();                          // WebChat:AllowedOrigins; a preflight ends here
+    app.UseRateLimits();                    // 429 with Retry-After; after the body checks, which parse the activity it keys on
+
+    app.MapBotMessages();                   // POST /api/messages
+    app.MapDirectLine();                    // /v3/directline/*, POST /api/webchat/token
+    app.MapHelpDeskApi()                    // /api/v1/answers, /api/v1/faq
+        .RequireApiKey(ApiKeyScope.Faq);    //   a key only with HelpDesk:RequireApiKeyForFaq
+    app.MapTicketsApi();                    // /api/v1/tickets, /api/v1/webhook-events
+    app.MapHealth();                        // /healthz, /readyz
+    app.MapMetrics();                       // /metrics (Prometheus)
+    app.MapOpenApi();                       // /openapi/v1.json
+    app.LogAddressesOnStart();
+
     app.Run();
     return 0;
 }

@@ -30,7 +30,11 @@ public sealed class BotFixture
     public IIntentClassifier Classifier { get; }
 
     /// <summary>The bot as the host wires it, over the given stores (in memory when none).</summary>
-    public IBot CreateBot(IStorage? storage = null, ITicketStore? tickets = null, ITranscriptStore? transcripts = null)
+    public IBot CreateBot(IStorage? storage = null, ITicketStore? tickets = null, ITranscriptStore? transcripts = null) =>
+        CreateServices(storage, tickets, transcripts).GetRequiredService<IBot>();
+
+    /// <summary>The services the bot is made of, for tests that need its parts too (telemetry, middleware); with extra registrations (a fake logger).</summary>
+    public ServiceProvider CreateServices(IStorage? storage = null, ITicketStore? tickets = null, ITranscriptStore? transcripts = null, Action<IServiceCollection>? extra = null)
     {
         var services = new ServiceCollection()
             .AddLogging()
@@ -41,9 +45,9 @@ public sealed class BotFixture
             .AddSingleton(Classifier)
             .AddSingleton(Options.Create(new DecisionOptions()))
             .AddSingleton<DecisionPolicy>()
-            .AddSupportBot()
-            .BuildServiceProvider();
-        return services.GetRequiredService<IBot>();
+            .AddSupportBot();
+        extra?.Invoke(services);
+        return services.BuildServiceProvider();
     }
 
     public static TestAdapter CreateAdapter(string conversation = "conversation-1") =>

@@ -56,6 +56,9 @@ var environment = new Dictionary<string, string>
     ["Classifier__ModelPath"] = modelPath,
     ["Logging__LogLevel__Default"] = "Warning",
     ["ASPNETCORE_ENVIRONMENT"] = "Production",
+
+    // Each client sends its next turn as soon as it has the answer: far beyond a person's pace.
+    ["RateLimits__BotMessages__PermitLimit"] = "0",
 };
 
 if (directLine)
@@ -110,7 +113,7 @@ async Task<int> RunDirectLineAsync()
 {
     var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
     environment["DirectLine__Secret"] = secret;
-    environment["DirectLine__CreationsPerWindow"] = "1000000";
+    environment["RateLimits__DirectLineCreation__PermitLimit"] = "0";
     var total = Option("questions", 200);
     var held = Option("conversations", 200);
     var hold = TimeSpan.FromSeconds(Option("hold", 60));

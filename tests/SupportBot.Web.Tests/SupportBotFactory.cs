@@ -45,10 +45,13 @@ public sealed class SupportBotFactory : WebApplicationFactory<Program>
             ["Storage:Provider"] = "Sqlite",
             ["Storage:Sqlite:Path"] = DatabasePath,
 
-            // A known Direct Line secret (none generated into the source tree), and creation limits
-            // that a test run creating many conversations from one address never reaches.
+            // A known Direct Line secret (none generated into the source tree), and rate limits
+            // that a test run making many requests from one address never reaches (the tests of
+            // the limits set their own).
             ["DirectLine:Secret"] = DirectLineSecret,
-            ["DirectLine:CreationsPerWindow"] = "100000",
+            ["RateLimits:DirectLineCreation:PermitLimit"] = "100000",
+            ["RateLimits:HelpDeskApi:PermitLimit"] = "100000",
+            ["RateLimits:BotMessages:PermitLimit"] = "100000",
 
             // Configuration filters win over SetMinimumLevel: keep the test output to what went wrong.
             ["Logging:LogLevel:Default"] = "Warning",

@@ -57,7 +57,7 @@ public sealed class BrowserHost : IAsyncLifetime
             ["Storage:Provider"] = "Sqlite",
             ["Storage:Sqlite:Path"] = Path.Combine(_directory, "supportbot.db"),
             ["DirectLine:Secret"] = "browser-test-directline-secret-0123456789abcdef",
-            ["DirectLine:CreationsPerWindow"] = "100000",
+            ["RateLimits:DirectLineCreation:PermitLimit"] = "100000",
             ["WebChat:AllowedOrigins:0"] = Origin(AllowedSite),
             ["Logging:LogLevel:Default"] = "Warning",
         });

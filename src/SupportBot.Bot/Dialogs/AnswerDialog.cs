@@ -1,5 +1,6 @@
 using Microsoft.Bot.Builder;
 using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Telemetry;
 using SupportBot.Core.Knowledge;
 
 namespace SupportBot.Bot.Dialogs;
@@ -38,6 +39,7 @@ public sealed class AnswerDialog(KnowledgeBase knowledgeBase, Replies replies, H
         if (entry.DependsOnPlatform && frame.Get(PlatformKey) is null)
         {
             frame.Step = AskPlatform;
+            TurnOutcome.Mark(dialogs.Turn, TurnOutcome.Clarified);
             await dialogs.Turn.SendActivityAsync(Replies.PlatformQuestion(dialogs.Texts, again: false), cancellationToken);
             return;
         }
@@ -61,6 +63,7 @@ public sealed class AnswerDialog(KnowledgeBase knowledgeBase, Replies replies, H
             if (platform is null && frame.Retries < MaxPlatformRetries)
             {
                 frame.Retries++;
+                TurnOutcome.Mark(dialogs.Turn, TurnOutcome.Clarified);
                 await dialogs.Turn.SendActivityAsync(Replies.PlatformQuestion(dialogs.Texts, again: true), cancellationToken);
                 return true;
             }
@@ -94,6 +97,7 @@ public sealed class AnswerDialog(KnowledgeBase knowledgeBase, Replies replies, H
     {
         frame.Step = AskFeedback;
         frame.Retries = 0;
+        TurnOutcome.Mark(dialogs.Turn, TurnOutcome.Answered);
         await dialogs.Turn.SendActivitiesAsync([Replies.Answer(dialogs.Texts, entry, platform), replies.Feedback(dialogs.Texts, entry)], cancellationToken);
     }
 

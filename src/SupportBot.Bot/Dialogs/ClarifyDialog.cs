@@ -1,4 +1,5 @@
 using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Telemetry;
 using SupportBot.Core.Knowledge;
 using SupportBot.Core.Text;
 
@@ -24,8 +25,11 @@ public sealed class ClarifyDialog(KnowledgeBase knowledgeBase, HandoffOffers han
         return arguments;
     }
 
-    public Task BeginAsync(DialogContext dialogs, DialogFrame frame, CancellationToken cancellationToken) =>
-        dialogs.Turn.SendActivityAsync(Replies.Clarify(dialogs.Texts, Candidates(frame)), cancellationToken);
+    public Task BeginAsync(DialogContext dialogs, DialogFrame frame, CancellationToken cancellationToken)
+    {
+        TurnOutcome.Mark(dialogs.Turn, TurnOutcome.Clarified);
+        return dialogs.Turn.SendActivityAsync(Replies.Clarify(dialogs.Texts, Candidates(frame)), cancellationToken);
+    }
 
     public async Task<bool> ContinueAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {

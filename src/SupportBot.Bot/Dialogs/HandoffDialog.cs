@@ -3,6 +3,7 @@ using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Logging;
 using Newtonsoft.Json.Linq;
 using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Telemetry;
 using SupportBot.Bot.Tickets;
 using SupportBot.Core.Text;
 
@@ -42,6 +43,7 @@ public sealed class HandoffDialog(
     public Task BeginAsync(DialogContext dialogs, DialogFrame frame, CancellationToken cancellationToken)
     {
         dialogs.Log.ResetTriggers();
+        TurnOutcome.Mark(dialogs.Turn, TurnOutcome.Handoff);
         frame.Step = AskConfirmation;
         var texts = dialogs.Texts;
         var offer = frame.Get(ReasonKey) switch
@@ -53,12 +55,23 @@ public sealed class HandoffDialog(
         return dialogs.Turn.SendActivityAsync(Replies.WithChoices(offer, [texts.Yes, texts.No]), cancellationToken);
     }
 
-    public Task<bool> ContinueAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken) => frame.Step switch
+    public async Task<bool> ContinueAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {
-        AskConfirmation => ConfirmAsync(dialogs, frame, text, cancellationToken),
-        AskEmail => EmailAsync(dialogs, frame, text, cancellationToken),
-        _ => SummaryAsync(dialogs, frame, text, cancellationToken),
-    };
+        var handled = await (frame.Step switch
+        {
+            AskConfirmation => ConfirmAsync(dialogs, frame, text, cancellationToken),
+            AskEmail => EmailAsync(dialogs, frame, text, cancellationToken),
+            _ => SummaryAsync(dialogs, frame, text, cancellationToken),
+        });
+
+        // A message that is not an answer to the handoff's question is routed afresh and marked there.
+        if (handled)
+        {
+            TurnOutcome.Mark(dialogs.Turn, TurnOutcome.Handoff);
+        }
+
+        return handled;
+    }
 
     private async Task<bool> ConfirmAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {

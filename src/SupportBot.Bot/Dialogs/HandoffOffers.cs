@@ -1,4 +1,5 @@
 using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Telemetry;
 using SupportBot.Bot.Tickets;
 using SupportBot.Core.Knowledge;
 
@@ -20,6 +21,7 @@ public sealed class HandoffOffers(Replies replies)
     /// <summary>The fallback, or after the second in a row, the fallback's apology and the offer.</summary>
     public async Task FallbackAsync(DialogContext dialogs, CancellationToken cancellationToken)
     {
+        TurnOutcome.Mark(dialogs.Turn, TurnOutcome.Fallback);
         if (dialogs.Log.ConsecutiveFallbacks < FallbacksBeforeOffer)
         {
             await dialogs.Turn.SendActivitiesAsync([.. replies.Fallback(dialogs.Texts)], cancellationToken);

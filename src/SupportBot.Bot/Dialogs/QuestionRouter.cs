@@ -1,6 +1,7 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.Logging;
 using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Telemetry;
 using SupportBot.Core.Answers;
 using SupportBot.Core.Classification;
 using SupportBot.Core.Knowledge;
@@ -89,8 +90,14 @@ public sealed class QuestionRouter(
     {
         Intents.Help => dialogs.Turn.SendActivityAsync(replies.Help(dialogs.Texts), cancellationToken),
         Intents.HumanAgent => handoff.RequestedAsync(dialogs, cancellationToken),
-        _ => dialogs.Turn.SendActivityAsync(Replies.SmallTalk(dialogs.Texts, knowledgeBase.FindSmallTalk(intent)!), cancellationToken),
+        _ => SmallTalkReplyAsync(dialogs.Turn, dialogs.Texts, intent, cancellationToken),
     };
+
+    private Task SmallTalkReplyAsync(ITurnContext turn, BotTexts texts, string intent, CancellationToken cancellationToken)
+    {
+        TurnOutcome.Mark(turn, TurnOutcome.SmallTalk);
+        return turn.SendActivityAsync(Replies.SmallTalk(texts, knowledgeBase.FindSmallTalk(intent)!), cancellationToken);
+    }
 
     private Task BeginAnswerAsync(DialogContext dialogs, FaqEntry entry, IntentRanking ranking, string? platform, CancellationToken cancellationToken)
     {

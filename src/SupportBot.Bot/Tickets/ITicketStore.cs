@@ -49,4 +49,7 @@ public interface ITicketOutbox
 
     /// <summary>Events in one <see cref="TicketEventState"/>, newest first.</summary>
     Task<IReadOnlyList<TicketEvent>> ListEventsAsync(string state, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>How many events are in one <see cref="TicketEventState"/> (the backlog, for the metrics).</summary>
+    Task<long> CountEventsAsync(string state, CancellationToken cancellationToken = default);
 }

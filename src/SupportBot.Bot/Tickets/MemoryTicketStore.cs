@@ -141,6 +141,14 @@ public sealed class MemoryTicketStore(TimeProvider? time = null) : ITicketStore,
         }
     }
 
+    public Task<long> CountEventsAsync(string state, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult<long>(_events.Count(e => e.State == state));
+        }
+    }
+
     private Task Change(string eventId, Func<TicketEvent, TicketEvent> change)
     {
         lock (_lock)

@@ -235,14 +235,7 @@ public sealed class PostgreSqlTicketStore(PostgreSqlDatabase database, TimeProvi
 
     public async Task<IReadOnlyList<TicketEvent>> ListEventsAsync(string state, int limit, CancellationToken cancellationToken = default)
     {
-        var condition = state switch
-        {
-            TicketEventState.Pending => Pending,
-            TicketEventState.Delivered => "delivered_at IS NOT NULL",
-            TicketEventState.Dead => "dead_at IS NOT NULL",
-            _ => throw new ArgumentException($"'{state}' is not an event state.", nameof(state)),
-        };
-
+        var condition = StateCondition(state);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.Command($"SELECT {EventColumns} FROM ticket_events WHERE {condition} ORDER BY seq DESC LIMIT $1", limit);
         var events = new List<TicketEvent>();
@@ -254,6 +247,22 @@ public sealed class PostgreSqlTicketStore(PostgreSqlDatabase database, TimeProvi
 
         return events;
     }
+
+    public async Task<long> CountEventsAsync(string state, CancellationToken cancellationToken = default)
+    {
+        var condition = StateCondition(state);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.Command($"SELECT COUNT(*) FROM ticket_events WHERE {condition}");
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static string StateCondition(string state) => state switch
+    {
+        TicketEventState.Pending => Pending,
+        TicketEventState.Delivered => "delivered_at IS NOT NULL",
+        TicketEventState.Dead => "dead_at IS NOT NULL",
+        _ => throw new ArgumentException($"'{state}' is not an event state.", nameof(state)),
+    };
 
     private static async Task InsertEventAsync(NpgsqlConnection connection, long ticketSequence, TicketEvent e, CancellationToken cancellationToken)
     {

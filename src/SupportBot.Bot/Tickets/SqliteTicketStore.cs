@@ -301,20 +301,30 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
 
     public async Task<IReadOnlyList<TicketEvent>> ListEventsAsync(string state, int limit, CancellationToken cancellationToken = default)
     {
-        var condition = state switch
-        {
-            TicketEventState.Pending => Pending,
-            TicketEventState.Delivered => "delivered_at IS NOT NULL",
-            TicketEventState.Dead => "dead_at IS NOT NULL",
-            _ => throw new ArgumentException($"'{state}' is not an event state.", nameof(state)),
-        };
-
+        var condition = StateCondition(state);
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {EventColumns} FROM ticket_events WHERE {condition} ORDER BY seq DESC LIMIT $limit";
         command.Parameters.AddWithValue("$limit", limit);
         return await ReadEventsAsync(command, cancellationToken);
     }
+
+    public async Task<long> CountEventsAsync(string state, CancellationToken cancellationToken = default)
+    {
+        var condition = StateCondition(state);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM ticket_events WHERE {condition}";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static string StateCondition(string state) => state switch
+    {
+        TicketEventState.Pending => Pending,
+        TicketEventState.Delivered => "delivered_at IS NOT NULL",
+        TicketEventState.Dead => "dead_at IS NOT NULL",
+        _ => throw new ArgumentException($"'{state}' is not an event state.", nameof(state)),
+    };
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Telemetry;
 using SupportBot.Core.Answers;
 using SupportBot.Core.Classification;
 using SupportBot.Web.Configuration;
@@ -32,7 +33,8 @@ public static class IntentModelRegistration
                 FirstModelTimeout = options.FirstModelTimeout,
             };
         });
-        services.AddSingleton<IIntentClassifier>(sp => sp.GetRequiredService<ReloadingIntentClassifier>());
+        services.AddSingleton<IIntentClassifier>(sp => new MeasuredIntentClassifier(
+            sp.GetRequiredService<ReloadingIntentClassifier>(), sp.GetRequiredService<BotTelemetry>(), sp.GetRequiredService<TimeProvider>()));
         services.AddHostedService<IntentModelLoader>();
 
         services.AddSingleton<DecisionPolicy>();

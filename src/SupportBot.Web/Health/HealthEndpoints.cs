@@ -6,7 +6,8 @@ namespace SupportBot.Web.Health;
 
 /// <summary>
 /// <c>GET /healthz</c>: the process is alive (always 200 while it serves). <c>GET /readyz</c>: the
-/// model is in service and the storage answers a read (200), else 503 with the check that is not.
+/// model is in service, the storage answers a read and the host is not stopping (200), else 503
+/// with the check that is not.
 /// </summary>
 public static class HealthEndpoints
 {
@@ -20,7 +21,8 @@ public static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<IntentModelHealthCheck>("model", tags: [ReadyTag])
-            .AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5));
+            .AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag], timeout: TimeSpan.FromSeconds(5))
+            .AddCheck<ShutdownHealthCheck>("shutdown", tags: [ReadyTag]);
         return services;
     }
 

@@ -73,6 +73,12 @@ public static class ApiKeys
             var required = context.GetEndpoint()?.Metadata.GetMetadata<ApiKeyRequired>();
             if (required is null || (required.Scope == ApiKeyScope.Faq && !options.Value.RequireApiKeyForFaq))
             {
+                // An open endpoint needs no key, but a valid one presented still names the caller (its rate limit).
+                if (required is not null && Presented(context.Request) is { } offered && keys.Match(offered) is { } caller)
+                {
+                    context.Features.Set(new ApiKeyCaller(caller));
+                }
+
                 await next(context);
                 return;
             }
@@ -103,6 +109,7 @@ public static class ApiKeys
                 return;
             }
 
+            context.Features.Set(new ApiKeyCaller(name));
             using (logger.BeginScope(new Dictionary<string, object> { ["ApiKey"] = name }))
             {
                 await next(context);
@@ -130,6 +137,9 @@ public static class ApiKeys
         }
     }
 }
+
+/// <summary>The name of the valid API key a request presented (a request feature), for the rate limiter.</summary>
+public sealed record ApiKeyCaller(string KeyName);
 
 /// <summary>The configured API keys, kept only as SHA-256 hashes and compared in constant time.</summary>
 public sealed class ApiKeyRing(IOptions<HelpDeskOptions> options)

@@ -16,7 +16,7 @@ public static class HelpDeskApi
 
     public static RouteGroupBuilder MapHelpDeskApi(this IEndpointRouteBuilder endpoints)
     {
-        var api = endpoints.MapGroup("/api/v1").WithTags("Help desk");
+        var api = endpoints.MapGroup("/api/v1").WithTags("Help desk").RequireRateLimiting(RateLimits.HelpDeskApi);
 
         api.MapPost("/answers", Ask)
             .RequireJsonBody()

@@ -27,6 +27,7 @@ public static class TicketsApi
         var tickets = endpoints.MapGroup(Route)
             .WithTags("Tickets")
             .RequireApiKey(ApiKeyScope.Tickets)
+            .RequireRateLimiting(RateLimits.HelpDeskApi)
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
         tickets.MapGet(string.Empty, List)
@@ -60,6 +61,7 @@ public static class TicketsApi
         endpoints.MapGet(EventsRoute, ListEventsAsync)
             .WithTags("Tickets")
             .RequireApiKey(ApiKeyScope.Tickets)
+            .RequireRateLimiting(RateLimits.HelpDeskApi)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithName("ListWebhookEvents")
             .WithSummary("Webhook events in the outbox by state: pending, delivered or dead (given up), newest first");

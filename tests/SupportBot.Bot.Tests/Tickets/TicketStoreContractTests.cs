@@ -313,4 +313,17 @@ public abstract class TicketStoreContractTests
         // The third, created a minute ago, is the one still due.
         Assert.Equal(Time.GetUtcNow().AddMinutes(-1), await Outbox.NextAttemptAtAsync());
     }
+
+    [Fact]
+    public async Task The_outbox_counts_its_events_by_state()
+    {
+        await CreateManyAsync(3);
+        var due = await Outbox.ClaimDueAsync(Time.GetUtcNow(), Lease, 2);
+        await Outbox.RecordDeliveredAsync(due[0].Id, 1, Time.GetUtcNow());
+        await Outbox.RecordFailedAsync(due[1].Id, 5, "HTTP 500", retryAt: null, Time.GetUtcNow());
+
+        Assert.Equal(1, await Outbox.CountEventsAsync(TicketEventState.Pending));
+        Assert.Equal(1, await Outbox.CountEventsAsync(TicketEventState.Delivered));
+        Assert.Equal(1, await Outbox.CountEventsAsync(TicketEventState.Dead));
+    }
 }

@@ -83,7 +83,7 @@ public sealed class WebChatTokenTests(TrainedModelFixture model, SupportBotFacto
     [Fact]
     public async Task Token_and_conversation_creation_are_limited_per_address_but_posting_activities_is_not()
     {
-        await using var limited = SupportBotFactory.WithSettings(model, new Dictionary<string, string?> { ["DirectLine:CreationsPerWindow"] = "2" });
+        await using var limited = SupportBotFactory.WithSettings(model, new Dictionary<string, string?> { ["RateLimits:DirectLineCreation:PermitLimit"] = "2" });
         var calls = new DirectLineCalls(limited.CreateClient());
         var conversation = await calls.StartAsync();
 

@@ -29,6 +29,19 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
     [InlineData("DirectLine:Mode", "Azure", "DirectLine:AzureSecret")]
     [InlineData("WebChat:AllowedOrigins:0", "*", "WebChat:AllowedOrigins")]
     [InlineData("WebChat:AllowedOrigins:0", "https://shop.example/chat", "WebChat:AllowedOrigins")]
+    [InlineData("RateLimits:BotMessages:PermitLimit", "-1", "RateLimits:BotMessages:PermitLimit")]
+    [InlineData("RateLimits:HelpDeskApi:Window", "00:00:00", "RateLimits:HelpDeskApi:Window")]
+    [InlineData("RateLimits:DirectLineCreation:PermitLimit", "many", "RateLimits:DirectLineCreation:PermitLimit")]
+    [InlineData("DirectLine:CreationsPerWindow", "30", "RateLimits:DirectLineCreation:PermitLimit")]
+    [InlineData("Telemetry:Metrics:Path", "metrics", "Telemetry:Metrics:Path")]
+    [InlineData("Telemetry:Metrics:Port", "70000", "Telemetry:Metrics:Port")]
+    [InlineData("Telemetry:Metrics:AllowedNetworks:0", "10.0.0.0/33", "Telemetry:Metrics:AllowedNetworks")]
+    [InlineData("Telemetry:Tracing:OtlpEndpoint", "otel-collector:4317", "Telemetry:Tracing:OtlpEndpoint")]
+    [InlineData("Telemetry:Tracing:Protocol", "Udp", "Telemetry:Tracing:Protocol")]
+    [InlineData("Telemetry:Tracing:SampleRatio", "2", "Telemetry:Tracing:SampleRatio")]
+    [InlineData("Shutdown:Timeout", "00:00:00", "Shutdown:Timeout")]
+    [InlineData("Shutdown:DrainDelay", "00:01:00", "Shutdown:DrainDelay")]
+    [InlineData("Logging:Console:FormatterName", "xml", "Logging:Console:FormatterName")]
     public async Task A_bad_setting_stops_the_host_naming_the_key(string key, string value, string named)
     {
         var error = await StartFailureAsync((key, value));
@@ -79,20 +92,7 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
     public async Task On_start_the_host_says_where_its_web_chat_and_Emulator_endpoint_are()
     {
         var folder = Directory.CreateTempSubdirectory("supportbot-web-tests-start-").FullName;
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = folder,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SupportBot.Web.dll"));
-        start.ArgumentList.Add($"--contentRoot={Path.Combine(Path.GetDirectoryName(model.TrainingData.Root)!, "src", "SupportBot.Web")}");
-        start.ArgumentList.Add("--urls=http://127.0.0.1:0");
-        start.ArgumentList.Add($"--Classifier:ModelPath={model.ModelPath}");
-        start.ArgumentList.Add($"--Storage:Sqlite:Path={Path.Combine(folder, "supportbot.db")}");
-        start.ArgumentList.Add($"--DirectLine:Secret={SupportBotFactory.DirectLineSecret}");
-
+        var start = HostProcess.StartInfo(model, folder, new Dictionary<string, string>());
         using var process = Process.Start(start)!;
         try
         {
@@ -120,31 +120,7 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
         var folder = Directory.CreateTempSubdirectory("supportbot-web-tests-start-").FullName;
         try
         {
-            var args = new Dictionary<string, string>
-            {
-                ["contentRoot"] = Path.Combine(Path.GetDirectoryName(model.TrainingData.Root)!, "src", "SupportBot.Web"),
-                ["urls"] = "http://127.0.0.1:0",
-                ["Classifier:ModelPath"] = model.ModelPath,
-                ["Storage:Sqlite:Path"] = Path.Combine(folder, "supportbot.db"),
-            };
-            foreach (var (key, value) in settings)
-            {
-                args[key] = value;
-            }
-
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = folder,
-            };
-            start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SupportBot.Web.dll"));
-            foreach (var (key, value) in args)
-            {
-                start.ArgumentList.Add($"--{key}={value}");
-            }
-
+            var start = HostProcess.StartInfo(model, folder, settings.ToDictionary(s => s.Key, s => s.Value));
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();

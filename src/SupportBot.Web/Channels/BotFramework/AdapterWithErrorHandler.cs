@@ -6,6 +6,7 @@ using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Bot.Schema;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Storage;
+using SupportBot.Bot.Telemetry;
 using BotChannels = Microsoft.Bot.Connector.Channels;
 
 namespace SupportBot.Web.Channels.BotFramework;
@@ -25,9 +26,13 @@ public sealed class AdapterWithErrorHandler : CloudAdapter
         ILogger<AdapterWithErrorHandler> logger,
         ConversationState conversationState,
         UserState userState,
-        ITranscriptStore transcriptStore)
+        ITranscriptStore transcriptStore,
+        TurnTelemetryMiddleware telemetry)
         : base(authentication, logger)
     {
+        // First, so that every log line of the turn carries its conversation id and the turn's
+        // duration includes the wait for the conversation's earlier turn.
+        Use(telemetry);
         // The transcript is recorded inside the per-conversation gate, so turns stay in order in it.
         Use(new OneTurnAtATimeMiddleware());
         Use(transcriptStore is IBatchedTranscriptStore batched

@@ -41,5 +41,6 @@ public static class BotMessagesEndpoint
                 adapter.ProcessAsync(request, response, bot, cancellationToken))
             .RequireJsonBody()
             .AddEndpointFilter<ActivityShapeFilter>()
+            .RequireRateLimiting(RateLimits.BotMessages)
             .ExcludeFromDescription();
 }

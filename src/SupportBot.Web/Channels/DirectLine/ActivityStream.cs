@@ -18,6 +18,9 @@ public static class ActivityStream
 {
     private static readonly byte[] KeepAlive = [];
 
+    /// <summary>How long a stopping host waits for the client's answer to its close frame.</summary>
+    private static readonly TimeSpan CloseReplyWait = TimeSpan.FromSeconds(2);
+
     public static async Task RunAsync(
         HttpContext context,
         string conversationId,
@@ -29,6 +32,7 @@ public static class ActivityStream
         IOptions<DirectLineOptions> options,
         IOptions<WebChatOptions> webChat,
         IHostApplicationLifetime lifetime,
+        OpenActivityStreams openStreams,
         ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(ActivityStream).FullName!);
@@ -45,9 +49,14 @@ public static class ActivityStream
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        using var open = openStreams.Opened();
         using var subscription = notifier.Subscribe(conversationId);
         using var closed = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-        var receiving = ReceiveUntilClosedAsync(socket, closed);
+
+        // Not ended by the host stopping: cancelling a pending receive aborts the socket, and the
+        // close frame that tells the client to reconnect elsewhere must go out first.
+        using var stopReceiving = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        var receiving = ReceiveUntilClosedAsync(socket, stopReceiving.Token, closed);
         logger.LogInformation("Direct Line stream of conversation {ConversationId} opened at watermark {Watermark}", conversationId, from);
         try
         {
@@ -80,7 +89,13 @@ public static class ActivityStream
         {
             if (lifetime.ApplicationStopping.IsCancellationRequested)
             {
+                // 1001, going away: the client reconnects with its watermark, to another instance.
                 await CloseAsync(socket, WebSocketCloseStatus.EndpointUnavailable, "The server is stopping.");
+                stopReceiving.CancelAfter(CloseReplyWait);
+            }
+            else
+            {
+                await stopReceiving.CancelAsync();
             }
 
             await closed.CancelAsync();
@@ -173,7 +188,7 @@ public static class ActivityStream
         await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, send.Token);
     }
 
-    private static async Task ReceiveUntilClosedAsync(WebSocket socket, CancellationTokenSource closed)
+    private static async Task ReceiveUntilClosedAsync(WebSocket socket, CancellationToken stop, CancellationTokenSource closed)
     {
         // The client has nothing to say on this socket; reading is how its close is noticed.
         var buffer = new byte[1024];
@@ -181,7 +196,7 @@ public static class ActivityStream
         {
             while (!closed.IsCancellationRequested)
             {
-                var received = await socket.ReceiveAsync(buffer, closed.Token);
+                var received = await socket.ReceiveAsync(buffer, stop);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
                     await CloseAsync(socket, WebSocketCloseStatus.NormalClosure, string.Empty);

@@ -94,9 +94,10 @@ public sealed class DirectLineChannel(
     private Task RunTurnAsync(Activity activity)
     {
         // The turn is not the HTTP request's: a client that goes away mid-turn still gets the
-        // answer in its history. Only the host stopping cancels it.
+        // answer in its history. A stopping host finishes it too (within Shutdown:Timeout); only
+        // a host that has stopped cancels it.
         var bot = services.GetRequiredService<IBot>();
-        return adapter.ProcessActivityAsync(BotIdentity(), activity, bot.OnTurnAsync, lifetime.ApplicationStopping);
+        return adapter.ProcessActivityAsync(BotIdentity(), activity, bot.OnTurnAsync, lifetime.ApplicationStopped);
     }
 
     // Who the turn is for, as a channel's token would say: the bot's app id, if it has one.

@@ -25,9 +25,9 @@ public static class DirectLineEndpoints
             .RequireCors(DirectLineRegistration.CorsPolicy)
             .ExcludeFromDescription();
 
-        api.MapPost("/tokens/generate", GenerateTokenAsync).RequireRateLimiting(DirectLineRegistration.CreationLimit);
+        api.MapPost("/tokens/generate", GenerateTokenAsync).RequireRateLimiting(RateLimits.DirectLineCreation);
         api.MapPost("/tokens/refresh", RefreshToken);
-        api.MapPost("/conversations", StartConversationAsync).RequireRateLimiting(DirectLineRegistration.CreationLimit);
+        api.MapPost("/conversations", StartConversationAsync).RequireRateLimiting(RateLimits.DirectLineCreation);
         api.MapGet("/conversations/{conversationId}", ReconnectAsync);
         api.MapPost("/conversations/{conversationId}/activities", PostActivityAsync).RequireJsonBody(DirectLineErrors.WriteAsync);
         api.MapGet("/conversations/{conversationId}/activities", GetActivitiesAsync);

@@ -35,13 +35,6 @@ public sealed class DirectLineOptions
     [Range(1, 100_000)]
     public int StreamBacklogLimit { get; set; } = 256;
 
-    /// <summary>Token and conversation creations one IP address may make per <see cref="CreationWindow"/>.</summary>
-    [Range(1, 1_000_000)]
-    public int CreationsPerWindow { get; set; } = 30;
-
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan CreationWindow { get; set; } = TimeSpan.FromMinutes(1);
-
     /// <summary>The bot's display name in activities.</summary>
     [Required]
     public string BotName { get; set; } = "SupportBot";

@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Cors.Infrastructure;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -17,13 +14,11 @@ namespace SupportBot.Web.Channels.DirectLine;
 
 /// <summary>
 /// The self-hosted Direct Line 3.0 (<c>/v3/directline</c>) and the Web Chat token endpoint
-/// (<c>/api/webchat/token</c>), with their CORS allow-list and per-IP creation limits.
+/// (<c>/api/webchat/token</c>), with their CORS allow-list; their per-IP creation limit is <c>RateLimits:DirectLineCreation</c>.
 /// </summary>
 public static class DirectLineRegistration
 {
     public const string CorsPolicy = "webchat";
-
-    public const string CreationLimit = "directline-creation";
 
     /// <summary>Registers the Direct Line; after <c>AddBotFramework()</c>, whose authentication it wraps.</summary>
     public static IServiceCollection AddDirectLine(this IServiceCollection services)
@@ -52,6 +47,7 @@ public static class DirectLineRegistration
             : (IHostedService)new NoBackgroundWork());
         services.AddSingleton<ConversationLog>();
         services.AddSingleton<DirectLineChannel>();
+        services.AddSingleton<OpenActivityStreams>();
         services.AddSingleton<BotConnectorHandler>();
         DeliverDirectLineRepliesInProcess(services);
         services.AddHttpClient<AzureDirectLineTokens>();
@@ -59,21 +55,14 @@ public static class DirectLineRegistration
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<WebChatOptions>>((cors, webChat) =>
             cors.AddPolicy(CorsPolicy, policy => policy.WithOrigins(webChat.Value.AllowedOrigins).AllowAnyHeader().WithMethods("GET", "POST")));
-        services.AddRateLimiter(limiter =>
-        {
-            limiter.AddPolicy(CreationLimit, PerAddress);
-            limiter.OnRejected = OnRejectedAsync;
-        });
 
         // The secret (generated on first start when none is configured) is there before the first request.
         return services.ResolveAtStart<DirectLineSecret>();
     }
 
-    /// <summary>CORS, the rate limiter, WebSockets, the Direct Line API and the token endpoint.</summary>
+    /// <summary>WebSockets, the Direct Line API and the token endpoint (CORS and the rate limits are in the host's pipeline).</summary>
     public static WebApplication MapDirectLine(this WebApplication app)
     {
-        app.UseCors();
-        app.UseRateLimiter();
         app.UseWebSockets();
         app.MapDirectLineApi();
         app.MapWebChatToken();
@@ -91,28 +80,6 @@ public static class DirectLineRegistration
                 ?? registered.ImplementationFactory?.Invoke(sp)
                 ?? ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!)),
             sp.GetRequiredService<BotConnectorHandler>()));
-    }
-
-    // Behind a proxy the address is the client's only when the host applies X-Forwarded-For.
-    private static RateLimitPartition<string> PerAddress(HttpContext context)
-    {
-        var options = context.RequestServices.GetRequiredService<IOptions<DirectLineOptions>>().Value;
-        return RateLimitPartition.GetFixedWindowLimiter(
-            context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = options.CreationsPerWindow, Window = options.CreationWindow, QueueLimit = 0 });
-    }
-
-    private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
-    {
-        var context = rejected.HttpContext;
-        if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-        {
-            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        }
-
-        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DirectLineRegistration).FullName!)
-            .LogWarning("Refused {Path} from {RemoteAddress}: too many creations", context.Request.Path, context.Connection.RemoteIpAddress);
-        await DirectLineErrors.WriteAsync(context, StatusCodes.Status429TooManyRequests, "Too many tokens or conversations from this address; try again later.");
     }
 
     /// <summary>The hosted service in the place of the PostgreSQL listener when there is no PostgreSQL.</summary>

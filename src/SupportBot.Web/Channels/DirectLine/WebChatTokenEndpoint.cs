@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SupportBot.Web.Channels.DirectLine.Credentials;
+using SupportBot.Web.Http;
 
 namespace SupportBot.Web.Channels.DirectLine;
 
@@ -19,7 +20,7 @@ public static class WebChatTokenEndpoint
     public static RouteHandlerBuilder MapWebChatToken(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost(Route, IssueAsync)
             .RequireCors(DirectLineRegistration.CorsPolicy)
-            .RequireRateLimiting(DirectLineRegistration.CreationLimit)
+            .RequireRateLimiting(RateLimits.DirectLineCreation)
             .ExcludeFromDescription();
 
     private static async Task<IResult> IssueAsync(

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Options;
+
+namespace SupportBot.Web.Http;
+
+/// <summary>
+/// The rate limits of the public endpoints (the <c>RateLimits</c> section), each a number of
+/// requests per fixed window and per client: per IP address where a browser calls directly, per
+/// API key on the help-desk API, per conversation on <c>/api/messages</c>.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    /// <summary>Direct Line token and conversation creation and the Web Chat token, per IP address.</summary>
+    public RateLimit DirectLineCreation { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>The help-desk REST API (<c>/api/v1</c>), per API key when a valid one is presented, else per IP address.</summary>
+    public RateLimit HelpDeskApi { get; set; } = new() { PermitLimit = 300, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>
+    /// <c>/api/messages</c>, per conversation in the activity: channels post every user's turns
+    /// from a few addresses. A person writes a message every few seconds at most; this leaves
+    /// room for typing indicators and quick button presses besides.
+    /// </summary>
+    public RateLimit BotMessages { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>The limits by setting name, for validation and the log.</summary>
+    public IEnumerable<(string Name, RateLimit Limit)> All =>
+        [(nameof(DirectLineCreation), DirectLineCreation), (nameof(HelpDeskApi), HelpDeskApi), (nameof(BotMessages), BotMessages)];
+}
+
+/// <summary>Requests one client may make per window; a <see cref="PermitLimit"/> of 0 turns the limit off.</summary>
+public sealed class RateLimit
+{
+    public int PermitLimit { get; set; }
+
+    public TimeSpan Window { get; set; }
+
+    public bool IsOff => PermitLimit == 0;
+}
+
+/// <summary>Checks each limit, naming its key, and names the new key of a setting that moved here.</summary>
+public sealed class RateLimitOptionsValidator(IConfiguration configuration) : IValidateOptions<RateLimitOptions>
+{
+    private static readonly (string Old, string New)[] Moved =
+    [
+        ("DirectLine:CreationsPerWindow", $"{RateLimitOptions.Section}:{nameof(RateLimitOptions.DirectLineCreation)}:{nameof(RateLimit.PermitLimit)}"),
+        ("DirectLine:CreationWindow", $"{RateLimitOptions.Section}:{nameof(RateLimitOptions.DirectLineCreation)}:{nameof(RateLimit.Window)}"),
+    ];
+
+    public ValidateOptionsResult Validate(string? name, RateLimitOptions options)
+    {
+        var failures = new List<string>();
+        foreach (var (setting, limit) in options.All)
+        {
+            var key = $"{RateLimitOptions.Section}:{setting}";
+            if (limit.PermitLimit is < 0 or > 1_000_000)
+            {
+                failures.Add($"{key}:{nameof(RateLimit.PermitLimit)}: use 1 to 1000000 requests per window, or 0 for no limit.");
+            }
+
+            if (limit.Window < TimeSpan.FromSeconds(1) || limit.Window > TimeSpan.FromHours(1))
+            {
+                failures.Add($"{key}:{nameof(RateLimit.Window)}: use 00:00:01 to 01:00:00.");
+            }
+        }
+
+        foreach (var (old, replacement) in Moved.Where(m => configuration[m.Old] is not null))
+        {
+            failures.Add($"{old}: this setting moved to {replacement}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
