@@ -1,5 +1,6 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Dialogs;
 
@@ -7,12 +8,13 @@ namespace SupportBot.Bot;
 
 /// <summary>
 /// Registers the bot, its state and its dialogs. The host supplies IStorage, ITranscriptStore,
-/// ITicketStore, the knowledge base, the classifier and the decision policy.
+/// ITicketStore, IQuestionInsights, the knowledge base, the classifier and the decision policy.
 /// </summary>
 public static class SupportBotServiceCollectionExtensions
 {
     public static IServiceCollection AddSupportBot(this IServiceCollection services)
     {
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ConversationState>();
         services.AddSingleton<UserState>();
         services.AddSingleton<Replies>();

@@ -1,13 +1,14 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Insights;
 using SupportBot.Bot.Storage;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Configuration;
 
 namespace SupportBot.Web.Storage;
 
-/// <summary>The bot's <see cref="IStorage"/>, <see cref="ITranscriptStore"/> and <see cref="ITicketStore"/>, from the provider in configuration.</summary>
+/// <summary>The bot's <see cref="IStorage"/>, <see cref="ITranscriptStore"/>, <see cref="ITicketStore"/> and <see cref="IQuestionInsights"/>, from the provider in configuration.</summary>
 public static class StorageRegistration
 {
     public static IServiceCollection AddBotStorage(this IServiceCollection services)
@@ -35,6 +36,9 @@ public static class StorageRegistration
             database => new SqliteTicketStore(database, sp.GetRequiredService<TimeProvider>()),
             () => new MemoryTicketStore(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton(sp => (ITicketStore)sp.GetRequiredService<ITicketOutbox>());
+
+        // The questions asked and their outcomes, for the admin dashboard.
+        services.AddSingleton(sp => ForProvider<IQuestionInsights>(sp, database => new SqliteQuestionInsights(database), () => new MemoryQuestionInsights()));
         return services;
     }
 
