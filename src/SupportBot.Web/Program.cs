@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SupportBot.Core.Knowledge;
+using SupportBot.Web.Admin;
 using SupportBot.Web.Channels.BotFramework;
 using SupportBot.Web.Channels.DirectLine;
 using SupportBot.Web.Classification;
@@ -21,6 +22,7 @@ builder.Services.AddIntentModel();          // Classifier:*: the model, reloaded
 builder.Services.AddBotStorage();           // Storage:*: IStorage and the transcript store
 builder.Services.AddBotFramework();         // authentication, AdapterWithErrorHandler, the bot
 builder.Services.AddHelpDesk();             // HelpDesk:*: API keys, the ticket webhook and its dispatcher
+builder.Services.AddAdminDashboard();       // HelpDesk:AdminPassword: /admin sign-in, charts, review, retraining
 builder.Services.AddDirectLine();           // DirectLine:*, WebChat:*: Direct Line 3.0 in process, tokens, history, CORS, limits
 builder.Services.AddHealth();
 builder.Services.AddOpenApi();
@@ -30,6 +32,7 @@ var app = builder.Build();
 app.UseProblemResponses();
 app.UseWebChatPages();                     // /, /embed.js, /demo/helpdesk.html, /lib/webchat (wwwroot)
 app.UseApiKeys();                           // 401 before a protected endpoint reads its body
+app.UseAdminAuthentication();               // the admin cookie; API keys open nothing under /admin
 app.UseJsonBodyChecks();
 
 app.MapBotMessages();                       // POST /api/messages
@@ -37,6 +40,7 @@ app.MapDirectLine();                        // /v3/directline/*, POST /api/webch
 app.MapHelpDeskApi()                        // /api/v1/answers, /api/v1/faq
     .RequireApiKey(ApiKeyScope.Faq);        //   a key only with HelpDesk:RequireApiKeyForFaq
 app.MapTicketsApi();                        // /api/v1/tickets, /api/v1/webhook-events
+app.MapAdminDashboard();                    // /admin, /admin/signin, /admin/api/*
 app.MapHealth();                            // /healthz, /readyz
 app.MapOpenApi();                           // /openapi/v1.json
 app.LogAddressesOnStart();
