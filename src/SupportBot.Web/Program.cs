@@ -25,7 +25,7 @@ builder.Services.AddHelpDesk();             // HelpDesk:*: API keys, the ticket 
 builder.Services.AddAdminDashboard();       // HelpDesk:AdminPassword: /admin sign-in, charts, review, retraining
 builder.Services.AddDirectLine();           // DirectLine:*, WebChat:*: Direct Line 3.0 in process, tokens, history, CORS, limits
 builder.Services.AddHealth();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(options => options.AddApiKeySecurityScheme());
 
 var app = builder.Build();
 

@@ -132,8 +132,17 @@ public static class AdminPages
         </html>
         """;
 
-    private static IResult Html(string html, int status = StatusCodes.Status200OK) =>
-        Results.Content(html, "text/html; charset=utf-8", statusCode: status);
+    private static IResult Html(string html, int status = StatusCodes.Status200OK) => new NotStoredHtml(html, status);
+
+    /// <summary>An admin page: carries an antiforgery token (and, signed in, the admin's view), so no cache keeps it.</summary>
+    private sealed class NotStoredHtml(string html, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.CacheControl = "no-store";
+            return Results.Content(html, "text/html; charset=utf-8", statusCode: status).ExecuteAsync(httpContext);
+        }
+    }
 
     private static string Encode(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
 }
