@@ -22,8 +22,15 @@ public sealed class SupportBotActivityHandler(
     TimeProvider time,
     ILogger<SupportBotActivityHandler> logger) : ActivityHandler
 {
-    private static readonly HashSet<string> CancelCommands = new(StringComparer.Ordinal) { "cancel", "start over", "restart", "reset", "quit", "stop" };
-    private static readonly HashSet<string> HelpCommands = new(StringComparer.Ordinal) { "help", "menu" };
+    private const int MaxShortReplyWords = 3;
+
+    private static readonly HashSet<string> CancelCommands = new(StringComparer.Ordinal)
+    {
+        "cancel", "start over", "restart", "reset", "quit", "stop",
+        "취소", "처음으로", "처음부터", "다시 시작", "그만",
+    };
+
+    private static readonly HashSet<string> HelpCommands = new(StringComparer.Ordinal) { "help", "menu", "도움말", "메뉴" };
 
     private readonly IStatePropertyAccessor<DialogState> _dialogState = conversationState.CreateProperty<DialogState>(nameof(DialogState));
     private readonly Dictionary<string, IDialog> _dialogs = dialogs.ToDictionary(d => d.Id, StringComparer.Ordinal);
@@ -37,9 +44,12 @@ public sealed class SupportBotActivityHandler(
 
     protected override async Task OnMembersAddedAsync(IList<ChannelAccount> membersAdded, ITurnContext<IConversationUpdateActivity> turnContext, CancellationToken cancellationToken)
     {
+        // IConversationUpdateActivity does not expose the locale the Activity itself carries.
+        var locale = ((ITurnContext)turnContext).Activity.Locale;
+        var texts = BotTexts.For(ConversationLanguage.Choose(text: null, locale, remembered: null, answersTheBot: false));
         foreach (var member in membersAdded.Where(m => m.Id != turnContext.Activity.Recipient?.Id))
         {
-            await turnContext.SendActivityAsync(replies.Welcome(), cancellationToken);
+            await turnContext.SendActivityAsync(replies.Welcome(texts), cancellationToken);
         }
     }
 
@@ -47,33 +57,36 @@ public sealed class SupportBotActivityHandler(
     {
         var text = turnContext.Activity.Text?.Trim() ?? string.Empty;
         var command = TextNormalizer.Normalize(text);
+        var state = await _dialogState.GetAsync(turnContext, () => new DialogState(), cancellationToken);
+        state.Language = ConversationLanguage.Choose(text, turnContext.Activity.Locale, state.Language, AnswersTheBot(state, command));
+        var dialogs = new DialogContext(turnContext, state, _dialogs);
+        var texts = dialogs.Texts;
         if (command.Length == 0)
         {
             var hasAttachments = turnContext.Activity.Attachments?.Count > 0;
-            await turnContext.SendActivityAsync(Replies.Markdown(hasAttachments ? BotTexts.NonText : BotTexts.Empty), cancellationToken);
+            await turnContext.SendActivityAsync(Replies.Markdown(hasAttachments ? texts.NonText : texts.Empty), cancellationToken);
             return;
         }
 
-        var state = await _dialogState.GetAsync(turnContext, () => new DialogState(), cancellationToken);
-        var dialogs = new DialogContext(turnContext, state, _dialogs);
         await HandleMessageAsync(dialogs, text, command, cancellationToken);
-        await SaveInsightsAsync(turnContext, state.Log, cancellationToken);
+        await SaveInsightsAsync(turnContext, state, cancellationToken);
     }
 
     private async Task HandleMessageAsync(DialogContext dialogs, string text, string command, CancellationToken cancellationToken)
     {
         var turnContext = dialogs.Turn;
+        var texts = dialogs.Texts;
         if (CancelCommands.Contains(command))
         {
             dialogs.CancelAll();
-            await turnContext.SendActivityAsync(replies.WithTopics(BotTexts.Cancelled), cancellationToken);
+            await turnContext.SendActivityAsync(replies.WithTopics(texts, texts.Cancelled), cancellationToken);
             return;
         }
 
         if (HelpCommands.Contains(command))
         {
             dialogs.CancelAll();
-            await turnContext.SendActivityAsync(replies.Help(), cancellationToken);
+            await turnContext.SendActivityAsync(replies.Help(texts), cancellationToken);
             return;
         }
 
@@ -86,11 +99,22 @@ public sealed class SupportBotActivityHandler(
     }
 
     /// <summary>
+    /// Whether a message without Hangul replies to the bot rather than asking something new: a
+    /// button, anything the handoff asks for (an email, a summary), or a short reply to another
+    /// dialog ("Android", "yes"). A longer English sentence is a new question, answered in English.
+    /// </summary>
+    private bool AnswersTheBot(DialogState state, string normalized) =>
+        normalized.Length == 0
+        || router.IsChoice(normalized)
+        || (state.Stack.Count > 0 && (state.Stack[^1].DialogId == HandoffDialog.DialogId || normalized.Split(' ').Length <= MaxShortReplyWords));
+
+    /// <summary>
     /// Saves what this turn asked or changed, after the replies are sent. The insights are for the
     /// dashboard, not the user: a failure to save them is logged, never the user's problem.
     /// </summary>
-    private async Task SaveInsightsAsync(ITurnContext turnContext, ConversationLog log, CancellationToken cancellationToken)
+    private async Task SaveInsightsAsync(ITurnContext turnContext, DialogState state, CancellationToken cancellationToken)
     {
+        var log = state.Log;
         if (log.Unsaved.Count == 0)
         {
             return;
@@ -103,7 +127,7 @@ public sealed class SupportBotActivityHandler(
             activity.Conversation?.Id ?? string.Empty,
             now,
             q.Text,
-            string.IsNullOrWhiteSpace(activity.Locale) ? null : activity.Locale,
+            state.Language,
             q.Outcome,
             q.EntryId,
             q.Score,

@@ -35,6 +35,14 @@ public sealed class CliContext(CommandLine line, ILoggerFactory loggers)
         }
     }
 
+    /// <summary>--languages: <c>per-language</c> (the default: a Korean model beside the English one) or <c>shared</c> (one model).</summary>
+    public LanguageSplit Languages() => Line.Option("languages")?.ToLowerInvariant() switch
+    {
+        null or "per-language" => LanguageSplit.PerLanguage,
+        "shared" => LanguageSplit.Shared,
+        var other => throw new UsageException($"--languages must be per-language or shared, not '{other}'."),
+    };
+
     public string ModelPath => Path.GetFullPath(
         Line.Option("model") ?? Environment.GetEnvironmentVariable("Classifier__ModelPath") ?? IntentModelFile.DefaultPath(Data));
 

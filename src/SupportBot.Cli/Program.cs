@@ -6,10 +6,13 @@ using SupportBot.Core.Knowledge;
 const string Usage = """
     supportbot: train, evaluate and ask the SupportBot intent classifier.
 
-      train     [--pipeline NAME]            train from training-data/, write the model and its metrics
-      evaluate  [--report FILE]              held-out accuracy, per-entry report, confused pairs
-      ask       [--top N] [QUESTION...]      answer as JSON; with no question, JSON Lines from stdin
-      compare   [--folds K] [--pipeline NAME] cross-validate the candidate pipelines on training data
+      train     [--pipeline NAME] [--languages per-language|shared]
+                                             train from training-data/, write the model and its metrics
+      evaluate  [--report FILE]              held-out accuracy (all, English, Korean), per-entry report, confused pairs
+      ask       [--top N] [--locale en|ko] [QUESTION...]
+                                             answer as JSON; with no question, JSON Lines from stdin
+      compare   [--folds K] [--pipeline NAME] [--languages per-language|shared]
+                                             cross-validate the candidate pipelines on training data
 
     Common options: --data DIR (training-data/), --model FILE (models/intent-model.zip).
     Environment: Classifier__TrainingDataPath, Classifier__ModelPath.

@@ -26,6 +26,8 @@ public class RankingBenchmarks
 
     private const string OneUtterance = "keyhash mismatch android";
 
+    private const string OneKoreanUtterance = "안드로이드 키해시 오류가 나요";
+
     private BenchmarkModel _model = null!;
 
     [GlobalSetup]
@@ -40,10 +42,14 @@ public class RankingBenchmarks
 
         // The first call builds a prediction engine for the pool; the benchmarks measure the steady state.
         _model.Classifier.Rank(OneUtterance);
+        _model.Classifier.Rank(OneKoreanUtterance);
     }
 
     [Benchmark(Baseline = true, Description = "Rank: one utterance")]
     public IntentRanking RankOne() => _model.Classifier.Rank(OneUtterance);
+
+    [Benchmark(Description = "Rank: one Korean utterance")]
+    public IntentRanking RankOneKorean() => _model.Classifier.Rank(OneKoreanUtterance);
 
     [Benchmark(OperationsPerInvoke = MixedCount, Description = "Rank: mix of 8 short..long utterances (per utterance)")]
     public float RankMixed()

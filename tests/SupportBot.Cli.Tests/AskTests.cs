@@ -84,6 +84,31 @@ public sealed class AskTests(TrainedModelFixture model)
     }
 
     [Fact]
+    public void A_korean_locale_adds_the_language_and_the_korean_notice_and_keeps_the_english_answers()
+    {
+        var run = model.Run("ask", "--locale", "ko-KR", "로그아웃이 안 돼요");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var answer = AnswerJson.Parse(Assert.Single(run.StdoutLines));
+        Assert.Equal("ko", answer.Text("locale"));
+        Assert.Equal("아래 답변은 카카오 디벨로퍼스 FAQ의 영어 원문이에요.", answer.Text("notice"));
+        var best = answer.Matches()[0];
+        Assert.Equal("cannot-log-out", best.Text("id"));
+        Assert.Equal(Kb.Find("cannot-log-out")!.Answer, best.Text("answer"));
+    }
+
+    [Fact]
+    public void Without_a_locale_a_korean_question_gets_the_answer_fields_as_before()
+    {
+        var run = model.Run("ask", "로그아웃이 안 돼요");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var answer = AnswerJson.Parse(Assert.Single(run.StdoutLines));
+        Assert.Equal(["answered", "matches", "outcome", "query"], answer.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal("cannot-log-out", answer.Matches()[0].Text("id"));
+    }
+
+    [Fact]
     public void An_out_of_scope_question_is_not_answered()
     {
         var run = model.Run("ask", "what is the best pizza topping");

@@ -13,6 +13,8 @@ public sealed class UsageTests : IDisposable
     [InlineData("frobnicate", "Unknown command 'frobnicate'")]
     [InlineData("train --pipeline nope", "Unknown pipeline 'nope'")]
     [InlineData("compare --pipeline nope", "Unknown pipeline 'nope'")]
+    [InlineData("ask --locale fr logout", "--locale must be an English or Korean locale")]
+    [InlineData("train --languages both", "--languages must be per-language or shared")]
     public void Bad_usage_exits_2_with_a_message_on_standard_error(string args, string message)
     {
         var modelPath = _folder.File("model.zip");

@@ -96,6 +96,32 @@ public sealed class WebChatPageTests(BrowserHost host, ITestOutputHelper output)
     });
 
     [Fact]
+    public Task A_token_service_failure_says_so_and_Try_again_starts_the_chat() => WithPageAsync(nameof(A_token_service_failure_says_so_and_Try_again_starts_the_chat), async page =>
+    {
+        // The first token request meets a busy service; the visitor's retry reaches the real one.
+        var refused = 0;
+        await page.RouteAsync("**/api/webchat/token", async route =>
+        {
+            if (Interlocked.Increment(ref refused) == 1)
+            {
+                await route.FulfillAsync(new() { Status = 503, ContentType = "application/problem+json", Body = "{\"status\":503}" });
+                return;
+            }
+
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync(host.Bot.ToString());
+
+        var error = page.Locator("#chat-error");
+        await Expect(error).ToContainTextAsync("the token service answered 503", new() { Timeout = 30_000 });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Try again" }).ClickAsync();
+
+        await Expect(page.GetByText(Welcome).First).ToBeVisibleAsync(Answered);
+        await Expect(error).ToBeHiddenAsync();
+        Assert.Equal(2, Volatile.Read(ref refused));
+    });
+
+    [Fact]
     public Task Time_from_posting_a_question_to_the_answer_rendered_is_measured() => WithPageAsync(nameof(Time_from_posting_a_question_to_the_answer_rendered_is_measured), async page =>
     {
         // Measured, not asserted (the machine is shared): the median goes to the test output and to

@@ -1,4 +1,5 @@
 using Microsoft.Bot.Builder;
+using SupportBot.Bot.Dialogs;
 
 namespace SupportBot.Bot.Conversation;
 
@@ -9,6 +10,9 @@ public sealed class DialogContext(ITurnContext turn, DialogState state, IReadOnl
     private const int MaxDepth = 8;
 
     public ITurnContext Turn { get; } = turn;
+
+    /// <summary>The bot's words in the language of this turn (see <see cref="ConversationLanguage"/>).</summary>
+    public BotTexts Texts => BotTexts.For(state.Language ?? Core.Text.Language.English);
 
     public DialogFrame? Active => state.Stack.Count > 0 ? state.Stack[^1] : null;
 

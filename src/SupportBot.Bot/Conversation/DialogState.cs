@@ -5,6 +5,12 @@ public sealed class DialogState
 {
     public List<DialogFrame> Stack { get; set; } = [];
 
+    /// <summary>
+    /// The language the bot last spoke in this conversation ("en" or "ko"; null before the first
+    /// message), kept for messages that do not tell: button clicks, emails, platform names.
+    /// </summary>
+    public string? Language { get; set; }
+
     /// <summary>The conversation's questions and outcomes, for handoff; not cleared by "cancel".</summary>
     public ConversationLog Log { get; set; } = new();
 }

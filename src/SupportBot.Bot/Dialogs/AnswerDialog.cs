@@ -38,11 +38,11 @@ public sealed class AnswerDialog(KnowledgeBase knowledgeBase, Replies replies, H
         if (entry.DependsOnPlatform && frame.Get(PlatformKey) is null)
         {
             frame.Step = AskPlatform;
-            await dialogs.Turn.SendActivityAsync(replies.PlatformQuestion(again: false), cancellationToken);
+            await dialogs.Turn.SendActivityAsync(Replies.PlatformQuestion(dialogs.Texts, again: false), cancellationToken);
             return;
         }
 
-        await AnswerAsync(dialogs.Turn, frame, entry, frame.Get(PlatformKey), cancellationToken);
+        await AnswerAsync(dialogs, frame, entry, frame.Get(PlatformKey), cancellationToken);
     }
 
     public async Task<bool> ContinueAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
@@ -61,12 +61,12 @@ public sealed class AnswerDialog(KnowledgeBase knowledgeBase, Replies replies, H
             if (platform is null && frame.Retries < MaxPlatformRetries)
             {
                 frame.Retries++;
-                await dialogs.Turn.SendActivityAsync(replies.PlatformQuestion(again: true), cancellationToken);
+                await dialogs.Turn.SendActivityAsync(Replies.PlatformQuestion(dialogs.Texts, again: true), cancellationToken);
                 return true;
             }
 
             // Asked twice without a platform: the whole answer beats a third question.
-            await AnswerAsync(dialogs.Turn, frame, entry, platform, cancellationToken);
+            await AnswerAsync(dialogs, frame, entry, platform, cancellationToken);
             return true;
         }
 
@@ -75,7 +75,7 @@ public sealed class AnswerDialog(KnowledgeBase knowledgeBase, Replies replies, H
             case true:
                 dialogs.End(frame);
                 dialogs.Log.Feedback(entry.Id, helped: true);
-                await dialogs.Turn.SendActivityAsync(Replies.Markdown(BotTexts.FeedbackThanks), cancellationToken);
+                await dialogs.Turn.SendActivityAsync(Replies.Markdown(dialogs.Texts.FeedbackThanks), cancellationToken);
                 return true;
             case false:
                 dialogs.End(frame);
@@ -90,11 +90,11 @@ public sealed class AnswerDialog(KnowledgeBase knowledgeBase, Replies replies, H
         }
     }
 
-    private async Task AnswerAsync(ITurnContext turn, DialogFrame frame, FaqEntry entry, string? platform, CancellationToken cancellationToken)
+    private async Task AnswerAsync(DialogContext dialogs, DialogFrame frame, FaqEntry entry, string? platform, CancellationToken cancellationToken)
     {
         frame.Step = AskFeedback;
         frame.Retries = 0;
-        await turn.SendActivitiesAsync([replies.Answer(entry, platform), replies.Feedback(entry)], cancellationToken);
+        await dialogs.Turn.SendActivitiesAsync([Replies.Answer(dialogs.Texts, entry, platform), replies.Feedback(dialogs.Texts, entry)], cancellationToken);
     }
 
     private FaqEntry Entry(DialogFrame frame) =>

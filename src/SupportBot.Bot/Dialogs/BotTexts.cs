@@ -1,45 +1,130 @@
+using System.Globalization;
+using System.Resources;
+using System.Runtime.CompilerServices;
+using SupportBot.Core.Answers;
+using SupportBot.Core.Knowledge;
+using SupportBot.Core.Text;
+
 namespace SupportBot.Bot.Dialogs;
 
-/// <summary>The bot's own words, in one place (FAQ answers are Kakao's and live in training-data/).</summary>
-public static class BotTexts
+/// <summary>
+/// The bot's own words in one language, read from BotTexts.resx (English) and BotTexts.ko.resx
+/// (Korean). FAQ answers are Kakao's and live in training-data/; they are never translated.
+/// </summary>
+/// <remarks>
+/// Plain <see cref="ResourceManager"/> lookups with an explicit culture, not IStringLocalizer over
+/// the current UI culture: the language belongs to the conversation and is chosen per turn, and an
+/// ambient culture would have to be set and restored around every turn (and leak into the logs).
+/// </remarks>
+public sealed class BotTexts
 {
-    public const string Welcome =
-        "Hi, I'm SupportBot. I answer questions about Kakao Developers: the platform and your app settings, " +
-        "SDK errors, Kakao Login, user information and consent, Kakao Talk Social, messages and Kakao Sync. " +
-        "Type your question in your own words, or pick a topic to browse.";
+    private static readonly ResourceManager Resources = new(typeof(BotTexts));
 
-    public const string Help =
-        "Ask me a question about Kakao Developers in your own words (for example \"keyhash mismatch on Android\" " +
-        "or \"Invalid redirect error\"), or pick a topic below to see its questions. " +
-        "Say \"agent\" to reach a person, and \"cancel\" to start over at any time.";
+    private readonly CultureInfo _culture;
 
-    public const string Fallback =
-        "Sorry, I don't have an answer for that. I cover the Kakao Developers FAQ: the platform and app settings, " +
-        "SDK errors, Kakao Login, user information and consent, Kakao Talk Social, messages and Kakao Sync.";
+    private BotTexts(string language)
+    {
+        Language = language;
+        _culture = Core.Text.Language.Culture(language);
+    }
 
-    public const string FallbackTips =
-        "Tips: name the error message or the screen you see, and the platform (Android, iOS, JavaScript, REST API). " +
-        "You can also browse a topic below, or talk to a person.";
+    public static BotTexts English { get; } = new(Core.Text.Language.English);
 
-    public const string FeedbackQuestion = "Did this answer your question?";
-    public const string FeedbackThanks = "Glad I could help! Ask me anything else.";
-    public const string MaybeOneOfThese = "Sorry about that. Maybe one of these?";
-    public const string NoAlternatives = "Sorry about that. I have nothing closer in the FAQ.";
-    public const string OfferPerson = "If none of these helps, you can talk to a person.";
+    public static BotTexts Korean { get; } = new(Core.Text.Language.Korean);
 
-    public const string DidYouMean = "Did you mean one of these?";
-    public const string NoneOfThese = "None of these";
+    public static IReadOnlyList<BotTexts> All { get; } = [English, Korean];
 
-    public const string PlatformQuestion = "Which platform are you using?";
-    public const string PlatformAgain = "Please pick a platform: JavaScript, Android, iOS or REST API.";
-    public const string PlatformAnswerIntro = "For {0}:";
+    /// <summary><see cref="Core.Text.Language.English"/> or <see cref="Core.Text.Language.Korean"/>.</summary>
+    public string Language { get; }
 
-    public const string BrowseIntro = "Questions about {0}:";
-    public const string Cancelled = "OK, let's start over. What can I help you with?";
-    public const string NonText = "I can only read text for now. Please type your question.";
-    public const string Empty = "Type a question about Kakao Developers, or \"help\" to see what I can do.";
+    public static BotTexts For(string language) => language == Core.Text.Language.Korean ? Korean : English;
 
-    public const string Yes = "Yes";
-    public const string No = "No";
-    public const string TalkToPerson = "Talk to a person";
+    public string Welcome => Get();
+
+    public string Help => Get();
+
+    public string Fallback => Get();
+
+    public string FallbackTips => Get();
+
+    public string FeedbackQuestion => Get();
+
+    public string FeedbackThanks => Get();
+
+    public string MaybeOneOfThese => Get();
+
+    public string NoAlternatives => Get();
+
+    public string OfferPerson => Get();
+
+    public string DidYouMean => Get();
+
+    public string NoneOfThese => Get();
+
+    public string PlatformQuestion => Get();
+
+    public string PlatformAgain => Get();
+
+    public string PlatformAnswerIntro => Get();
+
+    public string BrowseIntro => Get();
+
+    public string Cancelled => Get();
+
+    public string NonText => Get();
+
+    public string Empty => Get();
+
+    public string Yes => Get();
+
+    public string No => Get();
+
+    public string TalkToPerson => Get();
+
+    public string HandoffOffer => Get();
+
+    public string HandoffOfferAfterNotHelped => Get();
+
+    public string HandoffOfferAfterFallbacks => Get();
+
+    public string HandoffDeclined => Get();
+
+    public string EmailQuestion => Get();
+
+    public string EmailQuestionKnown => Get();
+
+    public string EmailAgain => Get();
+
+    public string EmailAgainKnown => Get();
+
+    public string EmailGaveUp => Get();
+
+    public string SummaryQuestion => Get();
+
+    public string TicketCreated => Get();
+
+    public string Skip => Get();
+
+    /// <summary>The line before an FAQ answer saying it is the FAQ's English text; null in English.</summary>
+    public string? EnglishFaqNotice => AnswerTexts.EnglishFaqNotice(Language);
+
+    /// <summary>An FAQ topic's name in this language (the knowledge base names topics in English).</summary>
+    public string Category(string category) => Resources.GetString($"Category.{category}", _culture) ?? category;
+
+    /// <summary>A small-talk reply: English from the knowledge base, other languages from the resources.</summary>
+    public string SmallTalk(SmallTalkIntent intent) =>
+        Language == Core.Text.Language.English ? intent.Reply : Resources.GetString($"SmallTalk.{intent.Id}", _culture) ?? intent.Reply;
+
+    /// <summary>Whether a message is a button's text (or typed like it) in any language the bot speaks.</summary>
+    public static bool IsChoice(string message, Func<BotTexts, string> choice)
+    {
+        var normalized = TextNormalizer.Normalize(message);
+        return All.Any(texts => TextNormalizer.Normalize(choice(texts)) == normalized);
+    }
+
+    /// <summary>A text with placeholders, filled in.</summary>
+    public static string Format(string text, params object[] values) => string.Format(CultureInfo.InvariantCulture, text, values);
+
+    private string Get([CallerMemberName] string name = "") =>
+        Resources.GetString(name, _culture) ?? throw new MissingManifestResourceException($"BotTexts has no text '{name}'.");
 }

@@ -5,13 +5,11 @@ using SupportBot.Core.Text;
 namespace SupportBot.Bot.Dialogs;
 
 /// <summary>"Did you mean ...?" for a close call: the top candidates as buttons and "None of these".</summary>
-public sealed class ClarifyDialog(KnowledgeBase knowledgeBase, Replies replies, HandoffOffers handoff) : IDialog
+public sealed class ClarifyDialog(KnowledgeBase knowledgeBase, HandoffOffers handoff) : IDialog
 {
     public const string DialogId = "clarify";
     public const string CandidatesKey = "candidates";
     public const string PlatformKey = "platform";
-
-    private static readonly string NoneOfThese = TextNormalizer.Normalize(BotTexts.NoneOfThese);
 
     public string Id => DialogId;
 
@@ -27,7 +25,7 @@ public sealed class ClarifyDialog(KnowledgeBase knowledgeBase, Replies replies, 
     }
 
     public Task BeginAsync(DialogContext dialogs, DialogFrame frame, CancellationToken cancellationToken) =>
-        dialogs.Turn.SendActivityAsync(replies.Clarify(Candidates(frame)), cancellationToken);
+        dialogs.Turn.SendActivityAsync(Replies.Clarify(dialogs.Texts, Candidates(frame)), cancellationToken);
 
     public async Task<bool> ContinueAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {
@@ -35,7 +33,7 @@ public sealed class ClarifyDialog(KnowledgeBase knowledgeBase, Replies replies, 
         dialogs.End(frame);
 
         var normalized = TextNormalizer.Normalize(text);
-        if (normalized == NoneOfThese)
+        if (BotTexts.IsChoice(text, t => t.NoneOfThese))
         {
             dialogs.Log.RejectedCandidates();
             await handoff.FallbackAsync(dialogs, cancellationToken);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Logging;
@@ -34,8 +33,6 @@ public sealed class HandoffDialog(
     private const string KnownEmailKey = "known-email";
     private const int MaxEmailRetries = 1;
 
-    private static readonly string Skip = TextNormalizer.Normalize(HandoffTexts.Skip);
-
     private readonly IStatePropertyAccessor<ContactProfile> _contact = userState.CreateProperty<ContactProfile>(nameof(ContactProfile));
 
     public string Id => DialogId;
@@ -46,13 +43,14 @@ public sealed class HandoffDialog(
     {
         dialogs.Log.ResetTriggers();
         frame.Step = AskConfirmation;
+        var texts = dialogs.Texts;
         var offer = frame.Get(ReasonKey) switch
         {
-            HandoffReason.NotHelped => HandoffTexts.OfferAfterNotHelped,
-            HandoffReason.Fallbacks => HandoffTexts.OfferAfterFallbacks,
-            _ => HandoffTexts.Offer,
+            HandoffReason.NotHelped => texts.HandoffOfferAfterNotHelped,
+            HandoffReason.Fallbacks => texts.HandoffOfferAfterFallbacks,
+            _ => texts.HandoffOffer,
         };
-        return dialogs.Turn.SendActivityAsync(Replies.WithChoices(offer, [BotTexts.Yes, BotTexts.No]), cancellationToken);
+        return dialogs.Turn.SendActivityAsync(Replies.WithChoices(offer, [texts.Yes, texts.No]), cancellationToken);
     }
 
     public Task<bool> ContinueAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken) => frame.Step switch
@@ -75,12 +73,12 @@ public sealed class HandoffDialog(
                 }
 
                 frame.Step = AskEmail;
-                await turn.SendActivityAsync(EmailQuestion(known, again: false), cancellationToken);
+                await turn.SendActivityAsync(EmailQuestion(dialogs.Texts, known, again: false), cancellationToken);
                 return true;
             case false:
                 dialogs.End(frame);
                 var reference = turn.Activity.Conversation?.Id ?? "unknown";
-                await turn.SendActivityAsync(Replies.Markdown(string.Format(CultureInfo.InvariantCulture, HandoffTexts.Declined, reference)), cancellationToken);
+                await turn.SendActivityAsync(Replies.Markdown(BotTexts.Format(dialogs.Texts.HandoffDeclined, reference)), cancellationToken);
                 return true;
             default:
                 // Not an answer to the offer: the user asked something else.
@@ -92,31 +90,31 @@ public sealed class HandoffDialog(
     private async Task<bool> EmailAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {
         var known = frame.Get(KnownEmailKey);
-        var email = known is not null && TextNormalizer.Normalize(text) == Skip ? known : ContactEmail.Normalize(text);
+        var email = known is not null && BotTexts.IsChoice(text, t => t.Skip) ? known : ContactEmail.Normalize(text);
         if (email is null)
         {
             if (frame.Retries < MaxEmailRetries)
             {
                 frame.Retries++;
-                await dialogs.Turn.SendActivityAsync(EmailQuestion(known, again: true), cancellationToken);
+                await dialogs.Turn.SendActivityAsync(EmailQuestion(dialogs.Texts, known, again: true), cancellationToken);
                 return true;
             }
 
             dialogs.End(frame);
-            await dialogs.Turn.SendActivityAsync(Replies.Markdown(HandoffTexts.EmailGaveUp), cancellationToken);
+            await dialogs.Turn.SendActivityAsync(Replies.Markdown(dialogs.Texts.EmailGaveUp), cancellationToken);
             return true;
         }
 
         frame.Values[EmailKey] = email;
         frame.Step = AskSummary;
         frame.Retries = 0;
-        await dialogs.Turn.SendActivityAsync(Replies.WithChoices(HandoffTexts.SummaryQuestion, [HandoffTexts.Skip]), cancellationToken);
+        await dialogs.Turn.SendActivityAsync(Replies.WithChoices(dialogs.Texts.SummaryQuestion, [dialogs.Texts.Skip]), cancellationToken);
         return true;
     }
 
     private async Task<bool> SummaryAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {
-        var summary = TextNormalizer.Normalize(text) == Skip ? null : OneLine(text);
+        var summary = BotTexts.IsChoice(text, t => t.Skip) ? null : OneLine(text);
         var email = frame.Get(EmailKey) ?? throw new InvalidOperationException("The handoff reached the summary without an email.");
         dialogs.End(frame);
 
@@ -138,7 +136,7 @@ public sealed class HandoffDialog(
             ticket.Number, activity.Conversation.Id, activity.ChannelId, ticket.Reason, activities.Count);
 
         await turn.SendActivityAsync(
-            Replies.Markdown(string.Format(CultureInfo.InvariantCulture, HandoffTexts.Created, ticket.Number, email)), cancellationToken);
+            Replies.Markdown(BotTexts.Format(dialogs.Texts.TicketCreated, ticket.Number, email)), cancellationToken);
         var handoffContext = new JObject
         {
             ["ticket"] = ticket.Number,
@@ -178,11 +176,9 @@ public sealed class HandoffDialog(
         return activities;
     }
 
-    private static IMessageActivity EmailQuestion(string? known, bool again) => known is null
-        ? Replies.Markdown(again ? HandoffTexts.EmailAgain : HandoffTexts.EmailQuestion)
-        : Replies.WithChoices(
-            string.Format(CultureInfo.InvariantCulture, again ? HandoffTexts.EmailAgainKnown : HandoffTexts.EmailQuestionKnown, known),
-            [HandoffTexts.Skip]);
+    private static IMessageActivity EmailQuestion(BotTexts texts, string? known, bool again) => known is null
+        ? Replies.Markdown(again ? texts.EmailAgain : texts.EmailQuestion)
+        : Replies.WithChoices(BotTexts.Format(again ? texts.EmailAgainKnown : texts.EmailQuestionKnown, known), [texts.Skip]);
 
     // Stores that record roles say who spoke; otherwise the bot is the turn's recipient.
     private static TranscriptLine Line(Activity activity, string? botId) => new(

@@ -22,17 +22,17 @@ public sealed class HandoffOffers(Replies replies)
     {
         if (dialogs.Log.ConsecutiveFallbacks < FallbacksBeforeOffer)
         {
-            await dialogs.Turn.SendActivitiesAsync([.. replies.Fallback()], cancellationToken);
+            await dialogs.Turn.SendActivitiesAsync([.. replies.Fallback(dialogs.Texts)], cancellationToken);
             return;
         }
 
-        await dialogs.Turn.SendActivityAsync(Replies.Markdown(BotTexts.Fallback), cancellationToken);
+        await dialogs.Turn.SendActivityAsync(Replies.Markdown(dialogs.Texts.Fallback), cancellationToken);
         await dialogs.BeginAsync(HandoffDialog.DialogId, HandoffDialog.Arguments(HandoffReason.Fallbacks), cancellationToken);
     }
 
     /// <summary>After "No, that did not help": the next-best entries, or after the second such answer, the offer.</summary>
     public Task NotHelpedAsync(DialogContext dialogs, IReadOnlyList<FaqEntry> alternatives, CancellationToken cancellationToken) =>
         dialogs.Log.NotHelped < NotHelpedBeforeOffer
-            ? dialogs.Turn.SendActivityAsync(replies.Alternatives(alternatives), cancellationToken)
+            ? dialogs.Turn.SendActivityAsync(Replies.Alternatives(dialogs.Texts, alternatives), cancellationToken)
             : dialogs.BeginAsync(HandoffDialog.DialogId, HandoffDialog.Arguments(HandoffReason.NotHelped), cancellationToken);
 }

@@ -37,7 +37,19 @@ public static class Platforms
         ["backend"] = "rest-api",
         ["curl"] = "rest-api",
         ["http api"] = "rest-api",
+        ["웹"] = "javascript",
+        ["서버"] = "rest-api",
     };
+
+    // Korean attaches particles to the word ("안드로이드에서", "아이폰이요"), so these match as a word's start.
+    private static readonly (string Stem, string Platform)[] KoreanStems =
+    [
+        ("자바스크립트", "javascript"),
+        ("안드로이드", "android"),
+        ("아이폰", "ios"),
+        ("아이패드", "ios"),
+        ("아이오에스", "ios"),
+    ];
 
     /// <summary>The one platform the text names, or null when it names none or several.</summary>
     public static string? Recognize(string? text)
@@ -47,7 +59,8 @@ public static class Platforms
         for (var i = 0; i < words.Length; i++)
         {
             var platform = Synonyms.GetValueOrDefault(words[i])
-                ?? (i + 1 < words.Length ? Synonyms.GetValueOrDefault($"{words[i]} {words[i + 1]}") : null);
+                ?? (i + 1 < words.Length ? Synonyms.GetValueOrDefault($"{words[i]} {words[i + 1]}") : null)
+                ?? KoreanStems.FirstOrDefault(k => words[i].StartsWith(k.Stem, StringComparison.Ordinal)).Platform;
             if (platform is null || platform == found)
             {
                 continue;

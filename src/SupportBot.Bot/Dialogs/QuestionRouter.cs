@@ -27,24 +27,23 @@ public sealed class QuestionRouter(
     /// <summary>A runner-up this likely is offered after "No" before the related entries.</summary>
     private const float LikelyAlternative = 0.05f;
 
-    private static readonly string TalkToPerson = TextNormalizer.Normalize(BotTexts.TalkToPerson);
-
     private readonly Dictionary<string, FaqEntry> _byQuestion = knowledgeBase.Entries
         .GroupBy(e => TextNormalizer.Normalize(e.Question)).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
-    private readonly Dictionary<string, string> _byCategory = knowledgeBase.Categories
-        .ToDictionary(TextNormalizer.Normalize, c => c, StringComparer.Ordinal);
+    /// <summary>Whether a message is one of the bot's buttons: an FAQ question, a topic or "Talk to a person".</summary>
+    public bool IsChoice(string text) =>
+        _byQuestion.ContainsKey(TextNormalizer.Normalize(text)) || replies.FindCategory(text) is not null || BotTexts.IsChoice(text, t => t.TalkToPerson);
 
     public async Task RouteAsync(DialogContext dialogs, string text, CancellationToken cancellationToken)
     {
         var normalized = TextNormalizer.Normalize(text);
-        if (_byCategory.TryGetValue(normalized, out var category))
+        if (replies.FindCategory(text) is { } category)
         {
-            await dialogs.Turn.SendActivityAsync(replies.Browse(category), cancellationToken);
+            await dialogs.Turn.SendActivityAsync(replies.Browse(dialogs.Texts, category), cancellationToken);
             return;
         }
 
-        if (normalized == TalkToPerson)
+        if (BotTexts.IsChoice(text, t => t.TalkToPerson))
         {
             dialogs.Log.Noted(text, QuestionOutcomes.Handoff);
             await handoff.RequestedAsync(dialogs, cancellationToken);
@@ -97,9 +96,9 @@ public sealed class QuestionRouter(
 
     private Task SmallTalkAsync(DialogContext dialogs, string intent, CancellationToken cancellationToken) => intent switch
     {
-        Intents.Help => dialogs.Turn.SendActivityAsync(replies.Help(), cancellationToken),
+        Intents.Help => dialogs.Turn.SendActivityAsync(replies.Help(dialogs.Texts), cancellationToken),
         Intents.HumanAgent => handoff.RequestedAsync(dialogs, cancellationToken),
-        _ => dialogs.Turn.SendActivityAsync(replies.SmallTalk(knowledgeBase.FindSmallTalk(intent)!), cancellationToken),
+        _ => dialogs.Turn.SendActivityAsync(Replies.SmallTalk(dialogs.Texts, knowledgeBase.FindSmallTalk(intent)!), cancellationToken),
     };
 
     private Task BeginAnswerAsync(DialogContext dialogs, FaqEntry entry, IntentRanking ranking, string? platform, CancellationToken cancellationToken)

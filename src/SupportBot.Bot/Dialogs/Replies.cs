@@ -1,66 +1,80 @@
-using System.Globalization;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using SupportBot.Core.Knowledge;
+using SupportBot.Core.Text;
 
 namespace SupportBot.Bot.Dialogs;
 
-/// <summary>Builds the bot's messages: answers as Markdown, choices as suggested actions that send their text back.</summary>
+/// <summary>
+/// Builds the bot's messages in the conversation's language: answers as Markdown, choices as
+/// suggested actions that send their text back.
+/// </summary>
 public sealed class Replies(KnowledgeBase knowledgeBase)
 {
     // Web Chat cuts long button titles; the full question is still what the button sends.
     private const int MaxButtonTitle = 90;
 
-    public IMessageActivity Welcome() => WithChoices(BotTexts.Welcome, knowledgeBase.Categories);
+    private readonly Dictionary<string, string> _categoryByName = BotTexts.All
+        .SelectMany(texts => knowledgeBase.Categories.Select(category => (Name: TextNormalizer.Normalize(texts.Category(category)), category)))
+        .DistinctBy(c => c.Name)
+        .ToDictionary(c => c.Name, c => c.category, StringComparer.Ordinal);
+
+    /// <summary>The FAQ topic a text names, in any language the bot speaks; null when it names none.</summary>
+    public string? FindCategory(string text) => _categoryByName.GetValueOrDefault(TextNormalizer.Normalize(text));
+
+    public IMessageActivity Welcome(BotTexts texts) => WithTopics(texts, texts.Welcome);
 
     /// <summary>A message with the FAQ's topics as choices.</summary>
-    public IMessageActivity WithTopics(string text) => WithChoices(text, knowledgeBase.Categories);
+    public IMessageActivity WithTopics(BotTexts texts, string text) => WithChoices(text, Topics(texts));
 
-    public IMessageActivity Help() => WithChoices(BotTexts.Help, [.. knowledgeBase.Categories, BotTexts.TalkToPerson]);
+    public IMessageActivity Help(BotTexts texts) => WithChoices(texts.Help, [.. Topics(texts), texts.TalkToPerson]);
 
-    public IEnumerable<IMessageActivity> Fallback() =>
+    public IEnumerable<IMessageActivity> Fallback(BotTexts texts) =>
     [
-        Markdown(BotTexts.Fallback),
-        WithChoices(BotTexts.FallbackTips, [.. knowledgeBase.Categories, BotTexts.TalkToPerson]),
+        Markdown(texts.Fallback),
+        WithChoices(texts.FallbackTips, [.. Topics(texts), texts.TalkToPerson]),
     ];
 
-    public IMessageActivity SmallTalk(SmallTalkIntent intent) => Markdown(intent.Reply);
+    public static IMessageActivity SmallTalk(BotTexts texts, SmallTalkIntent intent) => Markdown(texts.SmallTalk(intent));
 
-    public IMessageActivity Browse(string category) =>
-        WithQuestions(string.Format(CultureInfo.InvariantCulture, BotTexts.BrowseIntro, category), knowledgeBase.InCategory(category));
+    public IMessageActivity Browse(BotTexts texts, string category) =>
+        WithQuestions(BotTexts.Format(texts.BrowseIntro, texts.Category(category)), knowledgeBase.InCategory(category));
 
-    /// <summary>The FAQ answer as Markdown (tables kept), whole or the part for one platform.</summary>
-    public IMessageActivity Answer(FaqEntry entry, string? platform = null)
+    /// <summary>
+    /// The FAQ answer as Markdown (tables kept), whole or the part for one platform; in another
+    /// language than English, after one line saying it is the FAQ's English text.
+    /// </summary>
+    public static IMessageActivity Answer(BotTexts texts, FaqEntry entry, string? platform = null)
     {
+        var answer = entry.Answer;
         if (platform is not null && entry.Platforms.TryGetValue(platform, out var part))
         {
-            var intro = string.Format(CultureInfo.InvariantCulture, BotTexts.PlatformAnswerIntro, Platforms.Title(platform));
-            return Markdown($"{intro}\n\n{part}");
+            answer = $"{BotTexts.Format(texts.PlatformAnswerIntro, Platforms.Title(platform))}\n\n{part}";
         }
 
-        return Markdown(entry.Answer);
+        return Markdown(texts.EnglishFaqNotice is { } notice ? $"{notice}\n\n{answer}" : answer);
     }
 
     /// <summary>"Did this answer your question?" with Yes / No, and the related entries as further choices.</summary>
-    public IMessageActivity Feedback(FaqEntry entry)
+    public IMessageActivity Feedback(BotTexts texts, FaqEntry entry)
     {
         var related = entry.Related.Select(knowledgeBase.Find).OfType<FaqEntry>();
-        var actions = new[] { Choice(BotTexts.Yes), Choice(BotTexts.No) }.Concat(related.Select(QuestionChoice));
-        return Choices(actions, BotTexts.FeedbackQuestion);
+        var actions = new[] { Choice(texts.Yes), Choice(texts.No) }.Concat(related.Select(QuestionChoice));
+        return Choices(actions, texts.FeedbackQuestion);
     }
 
-    public IMessageActivity Alternatives(IReadOnlyList<FaqEntry> alternatives) =>
+    public static IMessageActivity Alternatives(BotTexts texts, IReadOnlyList<FaqEntry> alternatives) =>
         alternatives.Count == 0
-            ? WithChoices($"{BotTexts.NoAlternatives} {BotTexts.OfferPerson}", [BotTexts.TalkToPerson])
+            ? WithChoices($"{texts.NoAlternatives} {texts.OfferPerson}", [texts.TalkToPerson])
             : Choices(
-                alternatives.Select(QuestionChoice).Append(Choice(BotTexts.TalkToPerson)),
-                $"{BotTexts.MaybeOneOfThese} {BotTexts.OfferPerson}");
+                alternatives.Select(QuestionChoice).Append(Choice(texts.TalkToPerson)),
+                $"{texts.MaybeOneOfThese} {texts.OfferPerson}");
 
-    public IMessageActivity Clarify(IReadOnlyList<FaqEntry> candidates) =>
-        Choices(candidates.Select(QuestionChoice).Append(Choice(BotTexts.NoneOfThese)), BotTexts.DidYouMean);
+    public static IMessageActivity Clarify(BotTexts texts, IReadOnlyList<FaqEntry> candidates) =>
+        Choices(candidates.Select(QuestionChoice).Append(Choice(texts.NoneOfThese)), texts.DidYouMean);
 
-    public IMessageActivity PlatformQuestion(bool again) =>
-        WithChoices(again ? BotTexts.PlatformAgain : BotTexts.PlatformQuestion, Platforms.All.Select(p => p.Title));
+    public static IMessageActivity PlatformQuestion(BotTexts texts, bool again) =>
+        WithChoices(again ? texts.PlatformAgain : texts.PlatformQuestion, Platforms.All.Select(p => p.Title));
 
     public static IMessageActivity Markdown(string text)
     {
@@ -68,6 +82,12 @@ public sealed class Replies(KnowledgeBase knowledgeBase)
         activity.TextFormat = TextFormatTypes.Markdown;
         return activity;
     }
+
+    /// <summary>A message with choices that send their own text back.</summary>
+    public static IMessageActivity WithChoices(string text, IEnumerable<string> choices) =>
+        Choices(choices.Select(Choice), text);
+
+    private IEnumerable<string> Topics(BotTexts texts) => knowledgeBase.Categories.Select(texts.Category);
 
     // MessageFactory.SuggestedActions has two overloads this call would match; build it directly.
     private static IMessageActivity Choices(IEnumerable<CardAction> actions, string text)
@@ -79,10 +99,6 @@ public sealed class Replies(KnowledgeBase knowledgeBase)
 
     private static IMessageActivity WithQuestions(string text, IEnumerable<FaqEntry> entries) =>
         Choices(entries.Select(QuestionChoice), text);
-
-    /// <summary>A message with choices that send their own text back.</summary>
-    public static IMessageActivity WithChoices(string text, IEnumerable<string> choices) =>
-        Choices(choices.Select(Choice), text);
 
     private static CardAction Choice(string text) => new(ActionTypes.ImBack, text, value: text);
 

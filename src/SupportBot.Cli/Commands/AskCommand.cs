@@ -2,12 +2,13 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using SupportBot.Core.Answers;
 using SupportBot.Core.Classification;
+using SupportBot.Core.Text;
 
 namespace SupportBot.Cli.Commands;
 
 /// <summary>
-/// <c>supportbot ask [--top N] [QUESTION]</c>: one JSON object for a question given as arguments;
-/// JSON Lines, one object per line read, when the questions come on standard input.
+/// <c>supportbot ask [--top N] [--locale en|ko] [QUESTION]</c>: one JSON object for a question given
+/// as arguments; JSON Lines, one object per line read, when the questions come on standard input.
 /// </summary>
 public static class AskCommand
 {
@@ -20,6 +21,9 @@ public static class AskCommand
     public static int Run(CliContext context)
     {
         var top = context.Line.IntOption("top", 3, 1, AnswerService.MaxTop);
+        var locale = context.Line.Option("locale");
+        var language = locale is null ? null : Language.OfLocale(locale)
+            ?? throw new UsageException($"--locale must be an English or Korean locale such as en, en-US, ko or ko-KR, not '{locale}'.");
         var knowledgeBase = context.LoadKnowledgeBase();
         var classifier = IntentModelFile.LoadOrTrain(context.Data, context.ModelPath, context.Loggers);
         var answers = new AnswerService(classifier, context.Policy(knowledgeBase), knowledgeBase);
@@ -27,14 +31,14 @@ public static class AskCommand
         var stdout = Console.Out;
         if (context.Line.Arguments.Count > 0)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(answers.Ask(string.Join(' ', context.Line.Arguments), top), Json));
+            stdout.WriteLine(JsonSerializer.Serialize(answers.Ask(string.Join(' ', context.Line.Arguments), top, language), Json));
             return 0;
         }
 
         string? line;
         while ((line = Console.In.ReadLine()) is not null)
         {
-            stdout.WriteLine(JsonSerializer.Serialize(answers.Ask(line, top), Json));
+            stdout.WriteLine(JsonSerializer.Serialize(answers.Ask(line, top, language), Json));
             stdout.Flush();
         }
 

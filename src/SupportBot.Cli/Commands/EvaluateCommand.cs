@@ -1,6 +1,7 @@
 using SupportBot.Core.Classification;
 using SupportBot.Core.Evaluation;
 using SupportBot.Core.Knowledge;
+using SupportBot.Core.Text;
 
 namespace SupportBot.Cli.Commands;
 
@@ -42,6 +43,13 @@ public static class EvaluateCommand
         Console.WriteLine($"  out-of-scope recall       {MarkdownReport.Percent(report.OutOfScopeRecall)}");
         Console.WriteLine($"  in-scope false fallback   {MarkdownReport.Percent(report.InScopeFallbackRate)}");
         Console.WriteLine($"  outcomes                  {string.Join(", ", report.Outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}"))}");
+        foreach (var language in new[] { Language.English, Language.Korean })
+        {
+            var part = Evaluator.Evaluate($"held-out ({language})", ranked.Where(r => Language.Of(r.Item1.Text) == language).ToList(), context.Policy(knowledgeBase));
+            Console.WriteLine($"  {language}: {part.Utterances} utterances; top-1 {MarkdownReport.Percent(part.Top1Accuracy)}, top-3 {MarkdownReport.Percent(part.Top3Accuracy)}, " +
+                $"out-of-scope recall {MarkdownReport.Percent(part.OutOfScopeRecall)}, in-scope false fallback {MarkdownReport.Percent(part.InScopeFallbackRate)}, macro-F1 {part.MacroF1:F3}");
+        }
+
         Console.WriteLine("Weakest intents (F1):");
         foreach (var m in report.PerIntent.OrderBy(m => m.F1).Take(8))
         {

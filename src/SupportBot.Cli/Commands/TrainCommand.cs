@@ -9,10 +9,10 @@ public static class TrainCommand
     public static int Run(CliContext context)
     {
         var pipeline = context.Pipeline();
-        var (_, metrics) = IntentModelFile.TrainAndSave(context.Data, context.ModelPath, context.Loggers, pipeline.Name);
+        var (_, metrics) = IntentModelFile.TrainAndSave(context.Data, context.ModelPath, context.Loggers, pipeline.Name, context.Languages());
         Console.Error.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"Trained {metrics.Pipeline} on {metrics.Utterances} utterances ({metrics.Intents} intents) in {metrics.TrainingSeconds:F1} s; model {metrics.ModelBytes / 1024.0 / 1024.0:F2} MB at {context.ModelPath}"));
+            $"Trained {metrics.Pipeline} ({(metrics.Languages == LanguageSplit.Shared ? "one model for every language" : "a model per language")}) on {metrics.Utterances} utterances ({metrics.Intents} intents) in {metrics.TrainingSeconds:F1} s; model {metrics.ModelBytes / 1024.0 / 1024.0:F2} MB at {context.ModelPath}"));
         return 0;
     }
 }

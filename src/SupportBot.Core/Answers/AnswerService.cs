@@ -1,5 +1,6 @@
 using SupportBot.Core.Classification;
 using SupportBot.Core.Knowledge;
+using SupportBot.Core.Text;
 
 namespace SupportBot.Core.Answers;
 
@@ -8,7 +9,14 @@ public sealed class AnswerService(IIntentClassifier classifier, DecisionPolicy p
 {
     public const int MaxTop = 10;
 
-    public AnswerResult Ask(string? question, int top = 3)
+    /// <param name="question">The question as the user wrote it.</param>
+    /// <param name="top">How many FAQ entries to return, 1 to <see cref="MaxTop"/>.</param>
+    /// <param name="language">
+    /// The language the caller asked for (<see cref="Language.English"/> or <see cref="Language.Korean"/>),
+    /// or null for the contract as it was before locales. Korean also when the question has Hangul in it.
+    /// The ranking does not depend on it: the classifier chooses its model by the text itself.
+    /// </param>
+    public AnswerResult Ask(string? question, int top = 3, string? language = null)
     {
         var decision = policy.Decide(classifier.Rank(question));
         var matches = decision.Ranking.Scores
@@ -18,7 +26,14 @@ public sealed class AnswerService(IIntentClassifier classifier, DecisionPolicy p
             .Select(m => new AnswerMatch(m.Entry!.Id, m.Entry.Question, m.Entry.Category, m.Probability, m.Entry.Answer))
             .ToList();
 
-        return new AnswerResult(question ?? string.Empty, decision.Kind != DecisionKind.Fallback, OutcomeName(decision.Kind), matches);
+        var result = new AnswerResult(question ?? string.Empty, decision.Kind != DecisionKind.Fallback, OutcomeName(decision.Kind), matches);
+        if (language is null)
+        {
+            return result;
+        }
+
+        var spoken = Language.IsKorean(question) ? Language.Korean : language;
+        return result with { Locale = spoken, Notice = AnswerTexts.EnglishFaqNotice(spoken) };
     }
 
     public static string OutcomeName(DecisionKind kind) => kind switch

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
-using Microsoft.ML;
-using Microsoft.ML.Data;
+using System.IO.Compression;
 using SupportBot.Core.Knowledge;
 using SupportBot.Core.Text;
 
@@ -13,32 +11,50 @@ public interface IIntentClassifier
 }
 
 /// <summary>
-/// A trained ML.NET model behind a thread-safe <see cref="Rank"/>: a <c>PredictionEngine</c> is
-/// not thread-safe, so each call borrows one from a small pool and gives it back.
+/// The trained intent model: one ML.NET model for English (and anything else), and, when trained
+/// with Korean utterances, a second one for text with Hangul in it, chosen per utterance by
+/// <see cref="Language"/> (see docs/model.md for why two models beat one shared model).
+/// Thread-safe.
 /// </summary>
 public sealed class IntentClassifier : IIntentClassifier
 {
-    private readonly ConcurrentBag<Predictor> _engines = [];
-    private readonly MLContext _ml;
-    private readonly ITransformer _model;
-    private readonly string[] _labels;
+    // Entries of the outer zip of a two-language model; each is an ML.NET model zip as is.
+    private const string EnglishEntry = "languages/en.zip";
+    private const string KoreanEntry = "languages/ko.zip";
 
-    public IntentClassifier(MLContext ml, ITransformer model, DataViewSchema inputSchema)
+    // Fixed entry times, so the same models make the same file.
+    private static readonly DateTimeOffset EntryTime = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private readonly MlModel _english;
+    private readonly MlModel? _korean;
+
+    internal IntentClassifier(MlModel english, MlModel? korean)
     {
-        _ml = ml;
-        _model = model;
-        _labels = ReadLabels(model.GetOutputSchema(inputSchema));
+        _english = english;
+        _korean = korean;
+        Labels = korean is null ? english.Labels : english.Labels.Union(korean.Labels, StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>The intents this model knows, in the order of its score vector.</summary>
-    public IReadOnlyList<string> Labels => _labels;
+    /// <summary>Every intent either model knows.</summary>
+    public IReadOnlyList<string> Labels { get; }
 
+    /// <summary>Whether Korean text goes to a model of its own (false: one model ranks every language).</summary>
+    public bool HasKoreanModel => _korean is not null;
+
+    /// <summary>Loads a model file: a two-language file, or a one-model file as written before Korean came in.</summary>
     public static IntentClassifier Load(string modelPath)
     {
-        var ml = new MLContext(seed: 1);
-        using var stream = File.OpenRead(modelPath);
-        var model = ml.Model.Load(stream, out var inputSchema);
-        return new IntentClassifier(ml, model, inputSchema);
+        using var file = File.OpenRead(modelPath);
+        using (var archive = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true))
+        {
+            if (archive.GetEntry(EnglishEntry) is { } english)
+            {
+                return new IntentClassifier(LoadEntry(english), archive.GetEntry(KoreanEntry) is { } korean ? LoadEntry(korean) : null);
+            }
+        }
+
+        file.Position = 0;
+        return new IntentClassifier(MlModel.Load(file), korean: null);
     }
 
     public IntentRanking Rank(string? text)
@@ -50,28 +66,8 @@ public sealed class IntentClassifier : IIntentClassifier
             return new IntentRanking(normalized, [new IntentScore(Intents.OutOfScope, 1f)]);
         }
 
-        if (!_engines.TryTake(out var predictor))
-        {
-            predictor = new Predictor(_ml.Model.CreatePredictionEngine<UtteranceRow, ScoreRow>(_model));
-        }
-
-        var ranked = new IntentScore[_labels.Length];
-        try
-        {
-            // The input and output rows go back to the pool with their engine: ranking runs on
-            // every turn, and each allocation here is garbage the whole host pays for.
-            predictor.Input.Text = normalized;
-            predictor.Engine.Predict(predictor.Input, ref predictor.Output);
-            var scores = predictor.Output.Score;
-            for (var i = 0; i < ranked.Length; i++)
-            {
-                ranked[i] = new IntentScore(_labels[i], scores[i]);
-            }
-        }
-        finally
-        {
-            _engines.Add(predictor);
-        }
+        var model = _korean is not null && Language.IsKorean(normalized) ? _korean : _english;
+        var ranked = model.Score(normalized);
 
         // Sorting (label, score) pairs, never looking labels up by score: equal scores stay correct.
         Array.Sort(ranked, static (a, b) => b.Probability.CompareTo(a.Probability));
@@ -87,8 +83,20 @@ public sealed class IntentClassifier : IIntentClassifier
         var temporary = Path.Combine(directory, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            var inputSchema = _ml.Data.LoadFromEnumerable(Array.Empty<UtteranceRow>()).Schema;
-            _ml.Model.Save(_model, inputSchema, temporary);
+            using (var file = File.Create(temporary))
+            {
+                if (_korean is null)
+                {
+                    _english.Save(file);
+                }
+                else
+                {
+                    using var archive = new ZipArchive(file, ZipArchiveMode.Create);
+                    SaveEntry(archive, EnglishEntry, _english);
+                    SaveEntry(archive, KoreanEntry, _korean);
+                }
+            }
+
             File.Move(temporary, path, overwrite: true);
         }
         finally
@@ -97,20 +105,28 @@ public sealed class IntentClassifier : IIntentClassifier
         }
     }
 
-    private sealed class Predictor(PredictionEngine<UtteranceRow, ScoreRow> engine)
+    private static MlModel LoadEntry(ZipArchiveEntry entry)
     {
-        public PredictionEngine<UtteranceRow, ScoreRow> Engine { get; } = engine;
+        // ML.NET reads a model as a zip itself, which needs a seekable stream.
+        using var buffer = new MemoryStream();
+        using (var stream = entry.Open())
+        {
+            stream.CopyTo(buffer);
+        }
 
-        public UtteranceRow Input { get; } = new();
-
-        // A field, because Predict fills it in place through a ref.
-        public ScoreRow Output = new();
+        buffer.Position = 0;
+        return MlModel.Load(buffer);
     }
 
-    private static string[] ReadLabels(DataViewSchema outputSchema)
+    private static void SaveEntry(ZipArchive archive, string name, MlModel model)
     {
-        var slotNames = default(VBuffer<ReadOnlyMemory<char>>);
-        outputSchema["Score"].GetSlotNames(ref slotNames);
-        return slotNames.DenseValues().Select(name => name.ToString()).ToArray();
+        // Already compressed: storing it again as is costs nothing and loads faster.
+        var entry = archive.CreateEntry(name, CompressionLevel.NoCompression);
+        entry.LastWriteTime = EntryTime;
+        using var buffer = new MemoryStream();
+        model.Save(buffer);
+        buffer.Position = 0;
+        using var stream = entry.Open();
+        buffer.CopyTo(stream);
     }
 }

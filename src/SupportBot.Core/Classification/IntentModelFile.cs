@@ -14,14 +14,20 @@ public sealed record TrainingMetrics(
     int Intents,
     double TrainingSeconds,
     long ModelBytes,
-    string DataFingerprint);
+    string DataFingerprint,
+    LanguageSplit Languages = LanguageSplit.PerLanguage);
 
 /// <summary>The trained model as a file: train and save it, load it, or train it when there is none.</summary>
 public static class IntentModelFile
 {
     public const string DefaultFileName = "intent-model.zip";
 
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
 
     /// <summary><c>models/intent-model.zip</c> beside <c>training-data/</c>.</summary>
     public static string DefaultPath(TrainingDataPaths data) =>
@@ -30,13 +36,17 @@ public static class IntentModelFile
     public static string MetricsPath(string modelPath) => Path.ChangeExtension(modelPath, ".metrics.json");
 
     public static (IntentClassifier Classifier, TrainingMetrics Metrics) TrainAndSave(
-        TrainingDataPaths data, string modelPath, ILoggerFactory loggers, string pipelineName = ClassifierPipelines.DefaultName)
+        TrainingDataPaths data,
+        string modelPath,
+        ILoggerFactory loggers,
+        string pipelineName = ClassifierPipelines.DefaultName,
+        LanguageSplit languages = LanguageSplit.PerLanguage)
     {
         var stopwatch = Stopwatch.StartNew();
         var knowledgeBase = TrainingDataLoader.LoadKnowledgeBase(data);
         var training = TrainingDataLoader.LoadTraining(data, knowledgeBase);
         var classifier = new ClassifierTrainer(loggers.CreateLogger<ClassifierTrainer>())
-            .Train(training, ClassifierPipelines.Find(pipelineName));
+            .Train(training, ClassifierPipelines.Find(pipelineName), languages);
         classifier.Save(modelPath);
 
         var metrics = new TrainingMetrics(
@@ -46,7 +56,8 @@ public static class IntentModelFile
             training.Select(u => u.Intent).Distinct().Count(),
             Math.Round(stopwatch.Elapsed.TotalSeconds, 2),
             new FileInfo(modelPath).Length,
-            Fingerprint(data));
+            Fingerprint(data),
+            languages);
         File.WriteAllText(MetricsPath(modelPath), JsonSerializer.Serialize(metrics, JsonOptions));
         loggers.CreateLogger(typeof(IntentModelFile)).LogInformation(
             "Wrote {ModelPath} ({ModelBytes} bytes) in {Seconds:F1} s", modelPath, metrics.ModelBytes, metrics.TrainingSeconds);

@@ -13,6 +13,9 @@ public static class ReviewFile
 {
     public const string FileName = "dashboard.yaml";
 
+    /// <summary>Korean questions go to their own file, as every Korean utterance file is <c>ko-*.yaml</c> (training-data/README.md).</summary>
+    public const string KoreanFileName = "ko-dashboard.yaml";
+
     private const string Header = """
         # Questions users asked that an admin assigned to an entry (or to out-of-scope) on the admin
         # dashboard. Read by training like utterances/; review them like any training data.
@@ -23,6 +26,8 @@ public static class ReviewFile
     private static readonly ISerializer Writer = new SerializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build();
 
     public static string PathIn(TrainingDataPaths paths) => Path.Combine(paths.Review, FileName);
+
+    public static string KoreanPathIn(TrainingDataPaths paths) => Path.Combine(paths.Review, KoreanFileName);
 
     /// <summary>
     /// Adds the texts under the intent and rewrites the file atomically. Texts already in training
@@ -67,17 +72,20 @@ public static class ReviewFile
             }
         }
 
-        if (added.Count > 0)
+        foreach (var (path, korean) in new[] { (KoreanPathIn(paths), true), (PathIn(paths), false) })
         {
-            Write(paths, intent, added);
+            var inFile = added.Where(t => Language.IsKorean(t) == korean).ToList();
+            if (inFile.Count > 0)
+            {
+                Write(paths, path, intent, inFile);
+            }
         }
 
         return added;
     }
 
-    private static void Write(TrainingDataPaths paths, string intent, IReadOnlyList<string> texts)
+    private static void Write(TrainingDataPaths paths, string path, string intent, IReadOnlyList<string> texts)
     {
-        var path = PathIn(paths);
         var intents = File.Exists(path)
             ? Reader.Deserialize<UtteranceFile>(File.ReadAllText(path))?.Intents ?? []
             : [];

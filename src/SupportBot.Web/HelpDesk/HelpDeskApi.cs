@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using SupportBot.Core.Answers;
 using SupportBot.Core.Knowledge;
+using SupportBot.Core.Text;
 using SupportBot.Web.Http;
 
 namespace SupportBot.Web.HelpDesk;
@@ -21,7 +22,8 @@ public static class HelpDeskApi
             .RequireJsonBody()
             .WithName("Ask")
             .WithSummary("Rank the FAQ entries for a question")
-            .WithDescription("Returns the answers contract: `answered` is false exactly when the bot would fall back instead of answering.")
+            .WithDescription("Returns the answers contract: `answered` is false exactly when the bot would fall back instead of answering. " +
+                "With a `locale` (en or ko, region optional), the result also says the language taken (`locale`) and, for Korean, the `notice` to show before an answer, which stays the FAQ's English text.")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
@@ -52,9 +54,15 @@ public static class HelpDeskApi
             errors["top"] = [$"top must be between 1 and {AnswerService.MaxTop}."];
         }
 
+        var language = request.Locale is null ? null : Language.OfLocale(request.Locale);
+        if (request.Locale is not null && language is null)
+        {
+            errors["locale"] = ["locale must be an English or Korean locale such as en, en-US, ko or ko-KR."];
+        }
+
         return errors.Count > 0
             ? TypedResults.ValidationProblem(errors)
-            : TypedResults.Ok(answers.Ask(request.Question, top));
+            : TypedResults.Ok(answers.Ask(request.Question, top, language));
     }
 
     private static Ok<List<FaqCategory>> ListFaq(KnowledgeBase knowledgeBase) =>

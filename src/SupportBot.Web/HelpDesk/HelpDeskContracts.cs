@@ -1,7 +1,10 @@
 namespace SupportBot.Web.HelpDesk;
 
-/// <summary>A help desk's question: <c>top</c> is how many ranked FAQ entries to return (1 to 10, 3 when absent).</summary>
-public sealed record AnswersRequest(string? Question, int? Top);
+/// <summary>
+/// A help desk's question: <c>top</c> is how many ranked FAQ entries to return (1 to 10, 3 when
+/// absent); <c>locale</c> (optional, e.g. <c>ko-KR</c>, <c>en</c>) the language of the person asking.
+/// </summary>
+public sealed record AnswersRequest(string? Question, int? Top, string? Locale = null);
 
 /// <summary>One FAQ section with its entries, in the FAQ's order.</summary>
 public sealed record FaqCategory(string Category, IReadOnlyList<FaqSummary> Entries);

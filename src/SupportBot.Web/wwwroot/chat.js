@@ -8,6 +8,8 @@
   const embedded = new URLSearchParams(window.location.search).has('embed');
   const chat = document.getElementById('webchat');
   const error = document.getElementById('chat-error');
+  const errorMessage = document.getElementById('chat-error-message');
+  const retry = document.getElementById('chat-retry');
 
   if (embedded) {
     document.body.classList.add('embedded');
@@ -20,11 +22,20 @@
     });
   }
 
-  function showError(message) {
-    error.textContent = message;
+  // A failure the visitor can fix by waiting (the service is busy or restarting) offers a retry;
+  // a server built without the widget cannot be fixed from the browser, so it offers none.
+  function showError(message, canRetry) {
+    errorMessage.textContent = message;
+    retry.hidden = !canRetry;
     error.hidden = false;
     chat.hidden = true;
   }
+
+  retry.addEventListener('click', () => {
+    error.hidden = true;
+    chat.hidden = false;
+    start();
+  });
 
   function savedConversation() {
     try {
@@ -61,7 +72,7 @@
 
   async function start() {
     if (!window.WebChat) {
-      showError('The chat widget was not built into this server (Bot Framework Web Chat is copied from npm at build time). Install Node.js and npm, then run "dotnet build" again.');
+      showError('The chat widget was not built into this server (Bot Framework Web Chat is copied from npm at build time). Install Node.js and npm, then run "dotnet build" again.', false);
       return;
     }
 
@@ -70,7 +81,7 @@
     try {
       conversation = resumed || await newConversation();
     } catch (e) {
-      showError(`SupportBot is not available right now (${e.message}). Please try again in a minute.`);
+      showError(`SupportBot is not available right now (${e.message}). Please try again in a minute.`, true);
       return;
     }
 

@@ -49,9 +49,9 @@ public sealed class ConversationTests(BotFixture fixture)
             })
             .AssertReply(a =>
             {
-                Assert.Equal(BotTexts.FeedbackQuestion, a.Text());
+                Assert.Equal(BotTexts.English.FeedbackQuestion, a.Text());
                 var related = fixture.KnowledgeBase.Find("android-keyhash-mismatch")!.Related.Select(QuestionOf);
-                Assert.Equal([BotTexts.Yes, BotTexts.No, .. related], a.Choices());
+                Assert.Equal([BotTexts.English.Yes, BotTexts.English.No, .. related], a.Choices());
             })
             .StartTestAsync();
     }
@@ -61,12 +61,12 @@ public sealed class ConversationTests(BotFixture fixture)
     {
         await Flow()
             .Send(QuestionOf("login-screen-instead-of-kakaotalk"))
-            .AssertReply(TextIs(BotTexts.PlatformQuestion))
+            .AssertReply(TextIs(BotTexts.English.PlatformQuestion))
             .Send("not sure")
-            .AssertReply(TextIs(BotTexts.PlatformAgain))
+            .AssertReply(TextIs(BotTexts.English.PlatformAgain))
             .Send("no idea")
             .AssertReply(a => Assert.Contains("| Platform | Parameter | Description |", a.Text(), StringComparison.Ordinal))
-            .AssertReply(TextIs(BotTexts.FeedbackQuestion))
+            .AssertReply(TextIs(BotTexts.English.FeedbackQuestion))
             .StartTestAsync();
     }
 
@@ -76,9 +76,9 @@ public sealed class ConversationTests(BotFixture fixture)
         await Flow()
             .Send("how do i change the app owner")
             .AssertReply(TextIs(AnswerOf("change-app-owner")))
-            .AssertReply(TextIs(BotTexts.FeedbackQuestion))
+            .AssertReply(TextIs(BotTexts.English.FeedbackQuestion))
             .Send("yes")
-            .AssertReply(TextIs(BotTexts.FeedbackThanks))
+            .AssertReply(TextIs(BotTexts.English.FeedbackThanks))
             .StartTestAsync();
     }
 
@@ -88,17 +88,17 @@ public sealed class ConversationTests(BotFixture fixture)
         await Flow()
             .Send("how do i change the app owner")
             .AssertReply(TextIs(AnswerOf("change-app-owner")))
-            .AssertReply(TextIs(BotTexts.FeedbackQuestion))
+            .AssertReply(TextIs(BotTexts.English.FeedbackQuestion))
             .Send("no")
             .AssertReply(a =>
             {
-                Assert.StartsWith(BotTexts.MaybeOneOfThese, a.Text(), StringComparison.Ordinal);
+                Assert.StartsWith(BotTexts.English.MaybeOneOfThese, a.Text(), StringComparison.Ordinal);
                 var choices = a.Choices();
                 Assert.Equal(4, choices.Count);
                 Assert.DoesNotContain(QuestionOf("change-app-owner"), choices);
                 Assert.Contains(QuestionOf(fixture.KnowledgeBase.Find("change-app-owner")!.Related[0]), choices);
                 Assert.All(choices.SkipLast(1), c => Assert.Contains(fixture.KnowledgeBase.Entries, e => e.Question == c));
-                Assert.Equal(BotTexts.TalkToPerson, choices[^1]);
+                Assert.Equal(BotTexts.English.TalkToPerson, choices[^1]);
             })
             .StartTestAsync();
     }
@@ -110,7 +110,7 @@ public sealed class ConversationTests(BotFixture fixture)
         await Flow()
             .Send("how do i change the app owner")
             .AssertReply(TextIs(AnswerOf("change-app-owner")))
-            .AssertReply(TextIs(BotTexts.FeedbackQuestion))
+            .AssertReply(TextIs(BotTexts.English.FeedbackQuestion))
             .Send("no")
             .AssertReply(a => alternative = a.Choices()[0])
             .StartTestAsync();
@@ -118,7 +118,7 @@ public sealed class ConversationTests(BotFixture fixture)
         var entry = fixture.KnowledgeBase.Entries.Single(e => e.Question == alternative);
         await Flow()
             .Send(alternative!)
-            .AssertReply(a => Assert.True(a.Text() == entry.Answer || a.Text() == BotTexts.PlatformQuestion))
+            .AssertReply(a => Assert.True(a.Text() == entry.Answer || a.Text() == BotTexts.English.PlatformQuestion))
             .StartTestAsync();
     }
 
@@ -130,10 +130,10 @@ public sealed class ConversationTests(BotFixture fixture)
             .Send("login problem")
             .AssertReply(a =>
             {
-                Assert.Equal(BotTexts.DidYouMean, a.Text());
+                Assert.Equal(BotTexts.English.DidYouMean, a.Text());
                 candidates = a.Choices();
                 Assert.InRange(candidates.Count, 2, 4);
-                Assert.Equal(BotTexts.NoneOfThese, candidates[^1]);
+                Assert.Equal(BotTexts.English.NoneOfThese, candidates[^1]);
             });
         await flow.StartTestAsync();
 
@@ -141,7 +141,7 @@ public sealed class ConversationTests(BotFixture fixture)
         await flow
             .Send(candidates[0])
             .AssertReply(TextIs(picked.Answer))
-            .AssertReply(TextIs(BotTexts.FeedbackQuestion))
+            .AssertReply(TextIs(BotTexts.English.FeedbackQuestion))
             .StartTestAsync();
     }
 
@@ -150,10 +150,10 @@ public sealed class ConversationTests(BotFixture fixture)
     {
         await Flow()
             .Send("login problem")
-            .AssertReply(TextIs(BotTexts.DidYouMean))
-            .Send(BotTexts.NoneOfThese)
-            .AssertReply(TextIs(BotTexts.Fallback))
-            .AssertReply(a => Assert.Contains(BotTexts.TalkToPerson, a.Choices()))
+            .AssertReply(TextIs(BotTexts.English.DidYouMean))
+            .Send(BotTexts.English.NoneOfThese)
+            .AssertReply(TextIs(BotTexts.English.Fallback))
+            .AssertReply(a => Assert.Contains(BotTexts.English.TalkToPerson, a.Choices()))
             .StartTestAsync();
     }
 
@@ -165,11 +165,11 @@ public sealed class ConversationTests(BotFixture fixture)
     {
         await Flow()
             .Send(question)
-            .AssertReply(TextIs(BotTexts.Fallback))
+            .AssertReply(TextIs(BotTexts.English.Fallback))
             .AssertReply(a =>
             {
-                Assert.Equal(BotTexts.FallbackTips, a.Text());
-                Assert.Equal([.. fixture.KnowledgeBase.Categories, BotTexts.TalkToPerson], a.Choices());
+                Assert.Equal(BotTexts.English.FallbackTips, a.Text());
+                Assert.Equal([.. fixture.KnowledgeBase.Categories, BotTexts.English.TalkToPerson], a.Choices());
             })
             .AssertNoReply()
             .StartTestAsync();
@@ -199,7 +199,7 @@ public sealed class ConversationTests(BotFixture fixture)
             .Send("the kakao account login page shows up instead of kakaotalk")
             .AssertReply(a =>
             {
-                Assert.Equal(BotTexts.PlatformQuestion, a.Text());
+                Assert.Equal(BotTexts.English.PlatformQuestion, a.Text());
                 Assert.Equal(["JavaScript", "Android", "iOS", "REST API"], a.Choices());
             })
             .Send("iOS")
@@ -209,7 +209,7 @@ public sealed class ConversationTests(BotFixture fixture)
                 Assert.Contains("| iOS | authType |", a.Text(), StringComparison.Ordinal);
                 Assert.DoesNotContain("| Android |", a.Text(), StringComparison.Ordinal);
             })
-            .AssertReply(TextIs(BotTexts.FeedbackQuestion))
+            .AssertReply(TextIs(BotTexts.English.FeedbackQuestion))
             .StartTestAsync();
     }
 
@@ -223,7 +223,7 @@ public sealed class ConversationTests(BotFixture fixture)
                 Assert.StartsWith("For Android:", a.Text(), StringComparison.Ordinal);
                 Assert.Contains("KAKAO_TALK", a.Text(), StringComparison.Ordinal);
             })
-            .AssertReply(TextIs(BotTexts.FeedbackQuestion))
+            .AssertReply(TextIs(BotTexts.English.FeedbackQuestion))
             .StartTestAsync();
     }
 
@@ -232,7 +232,7 @@ public sealed class ConversationTests(BotFixture fixture)
     {
         await Flow()
             .Send("login screen for kakao account appears instead of kakao talk")
-            .AssertReply(TextIs(BotTexts.PlatformQuestion))
+            .AssertReply(TextIs(BotTexts.English.PlatformQuestion))
             .Send("REST API")
             .AssertReply(TextContains("When using a REST API, users can log in with their Kakao Accounts and passwords only."))
             .StartTestAsync();
@@ -243,9 +243,9 @@ public sealed class ConversationTests(BotFixture fixture)
     {
         await Flow()
             .Send("the kakao account login page shows up instead of kakaotalk")
-            .AssertReply(TextIs(BotTexts.PlatformQuestion))
+            .AssertReply(TextIs(BotTexts.English.PlatformQuestion))
             .Send("cancel")
-            .AssertReply(TextIs(BotTexts.Cancelled))
+            .AssertReply(TextIs(BotTexts.English.Cancelled))
             .Send("thanks")
             .AssertReply(TextIs(fixture.KnowledgeBase.FindSmallTalk("thanks")!.Reply))
             .StartTestAsync();
@@ -258,11 +258,11 @@ public sealed class ConversationTests(BotFixture fixture)
     {
         await Flow()
             .Send("the kakao account login page shows up instead of kakaotalk")
-            .AssertReply(TextIs(BotTexts.PlatformQuestion))
+            .AssertReply(TextIs(BotTexts.English.PlatformQuestion))
             .Send(command)
             .AssertReply(a =>
             {
-                Assert.Equal(BotTexts.Help, a.Text());
+                Assert.Equal(BotTexts.English.Help, a.Text());
                 Assert.Contains("Kakao Sync", a.Choices());
             })
             .StartTestAsync();
@@ -274,7 +274,7 @@ public sealed class ConversationTests(BotFixture fixture)
         await Flow()
             .Send("how do i change the app owner")
             .AssertReply(TextIs(AnswerOf("change-app-owner")))
-            .AssertReply(TextIs(BotTexts.FeedbackQuestion))
+            .AssertReply(TextIs(BotTexts.English.FeedbackQuestion))
             .Send("I get Invalid redirect when requesting the authorization code")
             .AssertReply(TextIs(AnswerOf("invalid-redirect-error")))
             .StartTestAsync();
@@ -299,7 +299,7 @@ public sealed class ConversationTests(BotFixture fixture)
 
         await Flow()
             .Send(picture)
-            .AssertReply(TextIs(BotTexts.NonText))
+            .AssertReply(TextIs(BotTexts.English.NonText))
             .StartTestAsync();
     }
 
@@ -311,7 +311,7 @@ public sealed class ConversationTests(BotFixture fixture)
     {
         await Flow()
             .Send(text)
-            .AssertReply(TextIs(BotTexts.Empty))
+            .AssertReply(TextIs(BotTexts.English.Empty))
             .StartTestAsync();
     }
 

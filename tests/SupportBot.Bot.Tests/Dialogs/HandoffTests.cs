@@ -30,12 +30,12 @@ public sealed class HandoffTests(BotFixture fixture)
     }
 
     private static string Created(string number, string email) =>
-        string.Format(CultureInfo.InvariantCulture, HandoffTexts.Created, number, email);
+        string.Format(CultureInfo.InvariantCulture, BotTexts.English.TicketCreated, number, email);
 
     private static Action<IActivity> IsOffer(string text) => a =>
     {
         Assert.Equal(text, a.Text());
-        Assert.Equal([BotTexts.Yes, BotTexts.No], a.Choices());
+        Assert.Equal([BotTexts.English.Yes, BotTexts.English.No], a.Choices());
     };
 
     private static Action<IActivity> IsHandoffEvent => a => Assert.Equal(HandoffEventNames.InitiateHandoff, ((IEventActivity)a).Name);
@@ -46,12 +46,12 @@ public sealed class HandoffTests(BotFixture fixture)
     [InlineData("can I talk to a real person")]
     [InlineData("i want to talk to an actual person")]
     [InlineData("agent")]
-    [InlineData(BotTexts.TalkToPerson)]
+    [InlineData("Talk to a person")]
     public async Task Asking_for_a_person_in_any_known_phrasing_offers_a_ticket(string utterance)
     {
         await Flow()
             .Send(utterance)
-            .AssertReply(IsOffer(HandoffTexts.Offer))
+            .AssertReply(IsOffer(BotTexts.English.HandoffOffer))
             .AssertNoReply()
             .StartTestAsync();
     }
@@ -62,16 +62,16 @@ public sealed class HandoffTests(BotFixture fixture)
         await Flow()
             .Send("keyhash mismatch android")
             .AssertReply(TextIs(AnswerOf("android-keyhash-mismatch")))
-            .AssertReply(TextIs(BotTexts.FeedbackQuestion))
-            .Send(BotTexts.TalkToPerson)
-            .AssertReply(IsOffer(HandoffTexts.Offer))
+            .AssertReply(TextIs(BotTexts.English.FeedbackQuestion))
+            .Send(BotTexts.English.TalkToPerson)
+            .AssertReply(IsOffer(BotTexts.English.HandoffOffer))
             .Send("yes")
-            .AssertReply(TextIs(HandoffTexts.EmailQuestion))
+            .AssertReply(TextIs(BotTexts.English.EmailQuestion))
             .Send(Email)
             .AssertReply(a =>
             {
-                Assert.Equal(HandoffTexts.SummaryQuestion, a.Text());
-                Assert.Equal([HandoffTexts.Skip], a.Choices());
+                Assert.Equal(BotTexts.English.SummaryQuestion, a.Text());
+                Assert.Equal([BotTexts.English.Skip], a.Choices());
             })
             .Send("The key hash is registered but login still fails")
             .AssertReply(TextIs(Created("SB-000001", Email)))
@@ -90,7 +90,7 @@ public sealed class HandoffTests(BotFixture fixture)
 
         var transcript = (await _tickets.FindTranscriptAsync(ticket.Number))!;
         Assert.Equal(
-            ["keyhash mismatch android", BotTexts.TalkToPerson, "yes", Email, "The key hash is registered but login still fails"],
+            ["keyhash mismatch android", BotTexts.English.TalkToPerson, "yes", Email, "The key hash is registered but login still fails"],
             transcript.Where(l => l.Role == RoleTypes.User).Select(l => l.Text));
         Assert.Contains(transcript, l => l.Role == RoleTypes.Bot && l.Text == AnswerOf("android-keyhash-mismatch"));
     }
@@ -102,13 +102,13 @@ public sealed class HandoffTests(BotFixture fixture)
         await Flow()
             .Send("how do i change the app owner")
             .AssertReply(TextIs(AnswerOf("change-app-owner")))
-            .AssertReply(TextIs(BotTexts.FeedbackQuestion))
+            .AssertReply(TextIs(BotTexts.English.FeedbackQuestion))
             .Send("talk to a human")
-            .AssertReply(IsOffer(HandoffTexts.Offer))
+            .AssertReply(IsOffer(BotTexts.English.HandoffOffer))
             .Send("yes")
-            .AssertReply(TextIs(HandoffTexts.EmailQuestion))
+            .AssertReply(TextIs(BotTexts.English.EmailQuestion))
             .Send(Email)
-            .AssertReply(TextIs(HandoffTexts.SummaryQuestion))
+            .AssertReply(TextIs(BotTexts.English.SummaryQuestion))
             .Send("skip")
             .AssertReply(TextIs(Created("SB-000001", Email)))
             .AssertReply(a => handoff = Assert.IsAssignableFrom<IEventActivity>(a))
@@ -133,18 +133,18 @@ public sealed class HandoffTests(BotFixture fixture)
         await Flow()
             .Send("how do i change the app owner")
             .AssertReply(TextIs(AnswerOf("change-app-owner")))
-            .AssertReply(TextIs(BotTexts.FeedbackQuestion))
+            .AssertReply(TextIs(BotTexts.English.FeedbackQuestion))
             .Send("no")
-            .AssertReply(TextStartsWith(BotTexts.MaybeOneOfThese))
+            .AssertReply(TextStartsWith(BotTexts.English.MaybeOneOfThese))
             .Send("keyhash mismatch android")
             .AssertReply(TextIs(AnswerOf("android-keyhash-mismatch")))
-            .AssertReply(TextIs(BotTexts.FeedbackQuestion))
+            .AssertReply(TextIs(BotTexts.English.FeedbackQuestion))
             .Send("no, it did not")
-            .AssertReply(IsOffer(HandoffTexts.OfferAfterNotHelped))
+            .AssertReply(IsOffer(BotTexts.English.HandoffOfferAfterNotHelped))
             .Send("yes")
-            .AssertReply(TextIs(HandoffTexts.EmailQuestion))
+            .AssertReply(TextIs(BotTexts.English.EmailQuestion))
             .Send(Email)
-            .AssertReply(TextIs(HandoffTexts.SummaryQuestion))
+            .AssertReply(TextIs(BotTexts.English.SummaryQuestion))
             .Send("skip")
             .AssertReply(TextIs(Created("SB-000001", Email)))
             .AssertReply(IsHandoffEvent)
@@ -166,11 +166,11 @@ public sealed class HandoffTests(BotFixture fixture)
     {
         await Flow()
             .Send("kakao pay refund api")
-            .AssertReply(TextIs(BotTexts.Fallback))
-            .AssertReply(TextIs(BotTexts.FallbackTips))
+            .AssertReply(TextIs(BotTexts.English.Fallback))
+            .AssertReply(TextIs(BotTexts.English.FallbackTips))
             .Send("what's the weather like in seoul tomorrow")
-            .AssertReply(TextIs(BotTexts.Fallback))
-            .AssertReply(IsOffer(HandoffTexts.OfferAfterFallbacks))
+            .AssertReply(TextIs(BotTexts.English.Fallback))
+            .AssertReply(IsOffer(BotTexts.English.HandoffOfferAfterFallbacks))
             .AssertNoReply()
             .StartTestAsync();
     }
@@ -180,14 +180,14 @@ public sealed class HandoffTests(BotFixture fixture)
     {
         await Flow()
             .Send("kakao pay refund api")
-            .AssertReply(TextIs(BotTexts.Fallback))
-            .AssertReply(TextIs(BotTexts.FallbackTips))
+            .AssertReply(TextIs(BotTexts.English.Fallback))
+            .AssertReply(TextIs(BotTexts.English.FallbackTips))
             .Send("how do i change the app owner")
             .AssertReply(TextIs(AnswerOf("change-app-owner")))
-            .AssertReply(TextIs(BotTexts.FeedbackQuestion))
+            .AssertReply(TextIs(BotTexts.English.FeedbackQuestion))
             .Send("what's the weather like in seoul tomorrow")
-            .AssertReply(TextIs(BotTexts.Fallback))
-            .AssertReply(TextIs(BotTexts.FallbackTips))
+            .AssertReply(TextIs(BotTexts.English.Fallback))
+            .AssertReply(TextIs(BotTexts.English.FallbackTips))
             .AssertNoReply()
             .StartTestAsync();
     }
@@ -196,14 +196,14 @@ public sealed class HandoffTests(BotFixture fixture)
     public async Task A_bad_email_is_asked_for_again_and_a_good_one_is_taken()
     {
         await Flow()
-            .Send(BotTexts.TalkToPerson)
-            .AssertReply(IsOffer(HandoffTexts.Offer))
+            .Send(BotTexts.English.TalkToPerson)
+            .AssertReply(IsOffer(BotTexts.English.HandoffOffer))
             .Send("yes")
-            .AssertReply(TextIs(HandoffTexts.EmailQuestion))
+            .AssertReply(TextIs(BotTexts.English.EmailQuestion))
             .Send("dev at example dot com")
-            .AssertReply(TextIs(HandoffTexts.EmailAgain))
+            .AssertReply(TextIs(BotTexts.English.EmailAgain))
             .Send($"  {Email} ")
-            .AssertReply(TextIs(HandoffTexts.SummaryQuestion))
+            .AssertReply(TextIs(BotTexts.English.SummaryQuestion))
             .Send("Login fails")
             .AssertReply(TextIs(Created("SB-000001", Email)))
             .StartTestAsync();
@@ -215,14 +215,14 @@ public sealed class HandoffTests(BotFixture fixture)
     public async Task Two_bad_emails_end_the_handoff_politely_without_a_ticket()
     {
         await Flow()
-            .Send(BotTexts.TalkToPerson)
-            .AssertReply(IsOffer(HandoffTexts.Offer))
+            .Send(BotTexts.English.TalkToPerson)
+            .AssertReply(IsOffer(BotTexts.English.HandoffOffer))
             .Send("yes")
-            .AssertReply(TextIs(HandoffTexts.EmailQuestion))
+            .AssertReply(TextIs(BotTexts.English.EmailQuestion))
             .Send("dev@")
-            .AssertReply(TextIs(HandoffTexts.EmailAgain))
+            .AssertReply(TextIs(BotTexts.English.EmailAgain))
             .Send("Dev <dev@example.com>")
-            .AssertReply(TextIs(HandoffTexts.EmailGaveUp))
+            .AssertReply(TextIs(BotTexts.English.EmailGaveUp))
             .Send("hello")
             .AssertReply(TextIs(fixture.KnowledgeBase.FindSmallTalk("greeting")!.Reply))
             .StartTestAsync();
@@ -234,16 +234,16 @@ public sealed class HandoffTests(BotFixture fixture)
     public async Task Skip_takes_the_email_the_channel_gives_for_the_user()
     {
         await Flow(user: Email)
-            .Send(BotTexts.TalkToPerson)
-            .AssertReply(IsOffer(HandoffTexts.Offer))
+            .Send(BotTexts.English.TalkToPerson)
+            .AssertReply(IsOffer(BotTexts.English.HandoffOffer))
             .Send("yes")
             .AssertReply(a =>
             {
-                Assert.Equal(string.Format(CultureInfo.InvariantCulture, HandoffTexts.EmailQuestionKnown, Email), a.Text());
-                Assert.Equal([HandoffTexts.Skip], a.Choices());
+                Assert.Equal(string.Format(CultureInfo.InvariantCulture, BotTexts.English.EmailQuestionKnown, Email), a.Text());
+                Assert.Equal([BotTexts.English.Skip], a.Choices());
             })
-            .Send(HandoffTexts.Skip)
-            .AssertReply(TextIs(HandoffTexts.SummaryQuestion))
+            .Send(BotTexts.English.Skip)
+            .AssertReply(TextIs(BotTexts.English.SummaryQuestion))
             .Send("skip")
             .AssertReply(TextIs(Created("SB-000001", Email)))
             .StartTestAsync();
@@ -257,23 +257,23 @@ public sealed class HandoffTests(BotFixture fixture)
     public async Task Skip_takes_the_email_of_the_users_earlier_ticket()
     {
         await Flow("first")
-            .Send(BotTexts.TalkToPerson)
-            .AssertReply(IsOffer(HandoffTexts.Offer))
+            .Send(BotTexts.English.TalkToPerson)
+            .AssertReply(IsOffer(BotTexts.English.HandoffOffer))
             .Send("yes")
-            .AssertReply(TextIs(HandoffTexts.EmailQuestion))
+            .AssertReply(TextIs(BotTexts.English.EmailQuestion))
             .Send(Email)
-            .AssertReply(TextIs(HandoffTexts.SummaryQuestion))
+            .AssertReply(TextIs(BotTexts.English.SummaryQuestion))
             .Send("skip")
             .AssertReply(TextIs(Created("SB-000001", Email)))
             .StartTestAsync();
 
         await Flow("second")
-            .Send(BotTexts.TalkToPerson)
-            .AssertReply(IsOffer(HandoffTexts.Offer))
+            .Send(BotTexts.English.TalkToPerson)
+            .AssertReply(IsOffer(BotTexts.English.HandoffOffer))
             .Send("yes")
-            .AssertReply(TextIs(string.Format(CultureInfo.InvariantCulture, HandoffTexts.EmailQuestionKnown, Email)))
+            .AssertReply(TextIs(string.Format(CultureInfo.InvariantCulture, BotTexts.English.EmailQuestionKnown, Email)))
             .Send("skip")
-            .AssertReply(TextIs(HandoffTexts.SummaryQuestion))
+            .AssertReply(TextIs(BotTexts.English.SummaryQuestion))
             .Send("skip")
             .AssertReply(TextIs(Created("SB-000002", Email)))
             .StartTestAsync();
@@ -286,12 +286,12 @@ public sealed class HandoffTests(BotFixture fixture)
     public async Task Skip_without_a_known_email_is_not_an_email()
     {
         await Flow()
-            .Send(BotTexts.TalkToPerson)
-            .AssertReply(IsOffer(HandoffTexts.Offer))
+            .Send(BotTexts.English.TalkToPerson)
+            .AssertReply(IsOffer(BotTexts.English.HandoffOffer))
             .Send("yes")
-            .AssertReply(TextIs(HandoffTexts.EmailQuestion))
+            .AssertReply(TextIs(BotTexts.English.EmailQuestion))
             .Send("skip")
-            .AssertReply(TextIs(HandoffTexts.EmailAgain))
+            .AssertReply(TextIs(BotTexts.English.EmailAgain))
             .StartTestAsync();
     }
 
@@ -301,20 +301,20 @@ public sealed class HandoffTests(BotFixture fixture)
     [InlineData("summary")]
     public async Task Cancel_anywhere_in_the_handoff_ends_it_without_a_ticket(string step)
     {
-        var flow = Flow().Send(BotTexts.TalkToPerson).AssertReply(IsOffer(HandoffTexts.Offer));
+        var flow = Flow().Send(BotTexts.English.TalkToPerson).AssertReply(IsOffer(BotTexts.English.HandoffOffer));
         if (step != "offer")
         {
-            flow = flow.Send("yes").AssertReply(TextIs(HandoffTexts.EmailQuestion));
+            flow = flow.Send("yes").AssertReply(TextIs(BotTexts.English.EmailQuestion));
         }
 
         if (step == "summary")
         {
-            flow = flow.Send(Email).AssertReply(TextIs(HandoffTexts.SummaryQuestion));
+            flow = flow.Send(Email).AssertReply(TextIs(BotTexts.English.SummaryQuestion));
         }
 
         await flow
             .Send("cancel")
-            .AssertReply(TextIs(BotTexts.Cancelled))
+            .AssertReply(TextIs(BotTexts.English.Cancelled))
             .Send("keyhash mismatch android")
             .AssertReply(TextIs(AnswerOf("android-keyhash-mismatch")))
             .StartTestAsync();
@@ -326,10 +326,10 @@ public sealed class HandoffTests(BotFixture fixture)
     public async Task No_to_the_offer_points_to_the_forum_with_the_conversation_reference()
     {
         await Flow("declined")
-            .Send(BotTexts.TalkToPerson)
-            .AssertReply(IsOffer(HandoffTexts.Offer))
+            .Send(BotTexts.English.TalkToPerson)
+            .AssertReply(IsOffer(BotTexts.English.HandoffOffer))
             .Send("no")
-            .AssertReply(TextIs(string.Format(CultureInfo.InvariantCulture, HandoffTexts.Declined, "declined")))
+            .AssertReply(TextIs(string.Format(CultureInfo.InvariantCulture, BotTexts.English.HandoffDeclined, "declined")))
             .StartTestAsync();
 
         Assert.Empty(await TicketsAsync());
@@ -339,8 +339,8 @@ public sealed class HandoffTests(BotFixture fixture)
     public async Task A_question_instead_of_yes_or_no_is_answered()
     {
         await Flow()
-            .Send(BotTexts.TalkToPerson)
-            .AssertReply(IsOffer(HandoffTexts.Offer))
+            .Send(BotTexts.English.TalkToPerson)
+            .AssertReply(IsOffer(BotTexts.English.HandoffOffer))
             .Send("keyhash mismatch android")
             .AssertReply(TextIs(AnswerOf("android-keyhash-mismatch")))
             .StartTestAsync();

@@ -18,7 +18,7 @@ public sealed class RestartTests(BotFixture fixture) : IDisposable
     {
         await new TestFlow(BotFixture.CreateAdapter("restart"), fixture.CreateBot(new SqliteStorage(_database.Path)))
             .Send("the kakao account login page shows up instead of kakaotalk")
-            .AssertReply(TextIs(BotTexts.PlatformQuestion))
+            .AssertReply(TextIs(BotTexts.English.PlatformQuestion))
             .StartTestAsync();
 
         // As after a restart of the host: nothing survives but the file.
@@ -27,7 +27,7 @@ public sealed class RestartTests(BotFixture fixture) : IDisposable
         await new TestFlow(BotFixture.CreateAdapter("restart"), fixture.CreateBot(new SqliteStorage(_database.Path)))
             .Send("android")
             .AssertReply(TextStartsWith("For Android:"))
-            .AssertReply(TextIs(BotTexts.FeedbackQuestion))
+            .AssertReply(TextIs(BotTexts.English.FeedbackQuestion))
             .StartTestAsync();
     }
 }

@@ -22,7 +22,7 @@ public sealed class QuestionInsightsRecordingTests(BotFixture fixture)
             .Send("keyhash mismatch android")
             .AssertReply(_ => { })
             .AssertReply(_ => { })
-            .Send(BotTexts.Yes)
+            .Send(BotTexts.English.Yes)
             .AssertReply(_ => { })
             .StartTestAsync();
 
@@ -52,7 +52,7 @@ public sealed class QuestionInsightsRecordingTests(BotFixture fixture)
         await Flow()
             .Send("hello")
             .AssertReply(_ => { })
-            .Send(BotTexts.TalkToPerson)
+            .Send(BotTexts.English.TalkToPerson)
             .AssertReply(_ => { })
             .StartTestAsync();
 
@@ -66,7 +66,7 @@ public sealed class QuestionInsightsRecordingTests(BotFixture fixture)
             .Send("keyhash mismatch android")
             .AssertReply(_ => { })
             .AssertReply(_ => { })
-            .Send(BotTexts.No)
+            .Send(BotTexts.English.No)
             .StartTestAsync();
 
         Assert.Equal(QuestionFeedback.Unhelpful, Assert.Single(await RecordedAsync()).Feedback);

@@ -81,7 +81,9 @@ public sealed class IntentClassifierTests(TrainedModelFixture model)
             var loaded = IntentClassifier.Load(path);
 
             Assert.Equal(model.Classifier.Labels, loaded.Labels);
+            Assert.True(loaded.HasKoreanModel);
             Assert.Equal(model.Classifier.Rank("cannot log out").Scores, loaded.Rank("cannot log out").Scores);
+            Assert.Equal(model.Classifier.Rank("로그아웃이 안 돼요").Scores, loaded.Rank("로그아웃이 안 돼요").Scores);
             Assert.InRange(new FileInfo(path).Length, 1, 10 * 1024 * 1024);
         }
         finally

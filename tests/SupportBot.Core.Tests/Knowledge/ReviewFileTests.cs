@@ -41,6 +41,16 @@ public sealed class ReviewFileTests : IDisposable
     }
 
     [Fact]
+    public void A_korean_question_is_written_to_the_korean_review_file()
+    {
+        ReviewFile.Append(_data, "invalid-redirect-error", ["리다이렉트 URI 오류가 계속 나요", "redirect uri mismatch after deploy"]);
+
+        Assert.Contains("리다이렉트", File.ReadAllText(ReviewFile.KoreanPathIn(_data)), StringComparison.Ordinal);
+        Assert.DoesNotContain("리다이렉트", File.ReadAllText(ReviewFile.PathIn(_data)), StringComparison.Ordinal);
+        Assert.Contains(Training(), u => u.Source == "review/ko-dashboard.yaml" && u.Intent == "invalid-redirect-error");
+    }
+
+    [Fact]
     public void A_question_already_trained_under_the_same_entry_is_not_written_twice()
     {
         ReviewFile.Append(_data, "invalid-redirect-error", ["KOE006 after login"]);

@@ -20,9 +20,9 @@ public sealed class ActivityStreamTests(KestrelSupportBot host) : IClassFixture<
         await stream.ReceiveUntilAsync(s => s.Activities.Count >= 1);
 
         var question = await calls.SayAsync(conversation, "keyhash mismatch android");
-        await stream.ReceiveUntilAsync(s => s.Activities.Any(a => a.Text() == BotTexts.FeedbackQuestion));
+        await stream.ReceiveUntilAsync(s => s.Activities.Any(a => a.Text() == BotTexts.English.FeedbackQuestion));
 
-        Assert.Equal(BotTexts.Welcome, stream.Activities[0].Text());
+        Assert.Equal(BotTexts.English.Welcome, stream.Activities[0].Text());
         Assert.Equal(question, (string?)stream.Activities[1]["id"]);
         Assert.Contains(stream.Activities, a => a.IsBotMessage() && a.Text()!.Contains(KeyHashAnswer, StringComparison.Ordinal));
         Assert.Equal(
@@ -45,7 +45,7 @@ public sealed class ActivityStreamTests(KestrelSupportBot host) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, status);
         await using var stream = await ActivityStreamClient.ConnectAsync((string)reconnected["streamUrl"]!);
         var later = await calls.SayAsync(conversation, "keyhash mismatch android");
-        await stream.ReceiveUntilAsync(s => s.Activities.Any(a => a.Text() == BotTexts.FeedbackQuestion));
+        await stream.ReceiveUntilAsync(s => s.Activities.Any(a => a.Text() == BotTexts.English.FeedbackQuestion));
 
         Assert.Equal(later, (string?)stream.Activities[0]["id"]);
         Assert.DoesNotContain(stream.Activities, a => before.Any(b => (string?)b["id"] == (string?)a["id"]));

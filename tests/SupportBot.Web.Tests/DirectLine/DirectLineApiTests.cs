@@ -82,7 +82,7 @@ public sealed class DirectLineApiTests(SupportBotFactory host) : IClassFixture<S
 
         var welcome = Assert.Single(activities);
         Assert.True(welcome.IsBotMessage());
-        Assert.Equal(BotTexts.Welcome, welcome.Text());
+        Assert.Equal(BotTexts.English.Welcome, welcome.Text());
         Assert.Contains("Kakao Login", welcome.SuggestedActions());
         Assert.Equal($"{conversation.Id}|0000001", (string?)welcome["id"]);
     }
@@ -106,8 +106,8 @@ public sealed class DirectLineApiTests(SupportBotFactory host) : IClassFixture<S
         Assert.All(replies, r => Assert.Equal(id, (string?)r["replyToId"]));
         Assert.Contains(KeyHashAnswer, replies[0].Text(), StringComparison.Ordinal);
         var feedback = replies[^1];
-        Assert.Equal(BotTexts.FeedbackQuestion, feedback.Text());
-        Assert.Equal([BotTexts.Yes, BotTexts.No], feedback.SuggestedActions().Take(2));
+        Assert.Equal(BotTexts.English.FeedbackQuestion, feedback.Text());
+        Assert.Equal([BotTexts.English.Yes, BotTexts.English.No], feedback.SuggestedActions().Take(2));
         Assert.Equal(((string)activities[^1]["id"]!).Split('|')[1].TrimStart('0'), watermark);
     }
 
@@ -366,6 +366,6 @@ public sealed class DirectLineApiTests(SupportBotFactory host) : IClassFixture<S
         using var response = await Channels.Activities.PostActivityAsync(calls.Http, spoofed);
 
         var (activities, _) = await calls.GetActivitiesAsync(conversation);
-        Assert.Equal([BotTexts.Welcome], activities.Select(a => a.Text()));
+        Assert.Equal([BotTexts.English.Welcome], activities.Select(a => a.Text()));
     }
 }

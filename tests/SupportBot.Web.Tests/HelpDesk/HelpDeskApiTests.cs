@@ -75,7 +75,10 @@ public sealed class HelpDeskApiTests(TrainedModelFixture model, SupportBotFactor
     [InlineData("""{"question": "logout fails", "top": 0}""", "top")]
     [InlineData("""{"question": "logout fails", "top": 11}""", "top")]
     [InlineData("""{"question": "logout fails", "top": -3}""", "top")]
-    public async Task A_missing_question_or_a_top_out_of_range_is_a_400_naming_the_field(string body, string field)
+    [InlineData("""{"question": "logout fails", "locale": "fr-FR"}""", "locale")]
+    [InlineData("""{"question": "logout fails", "locale": ""}""", "locale")]
+    [InlineData("""{"question": "logout fails", "locale": "ko KR"}""", "locale")]
+    public async Task A_missing_question_a_top_out_of_range_or_an_unknown_locale_is_a_400_naming_the_field(string body, string field)
     {
         using var client = await host.CreateReadyClientAsync();
 
@@ -85,6 +88,47 @@ public sealed class HelpDeskApiTests(TrainedModelFixture model, SupportBotFactor
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.NotNull(problem["errors"]?[field]);
+    }
+
+    [Theory]
+    [InlineData("ko-KR")]
+    [InlineData("ko")]
+    public async Task A_korean_locale_gets_the_english_faq_answers_with_the_korean_notice(string locale)
+    {
+        using var client = await host.CreateReadyClientAsync();
+
+        var result = await PostAnswersAsync(client, new { question = "안드로이드 키해시 오류가 나요", locale });
+
+        Assert.Equal(["answered", "locale", "matches", "notice", "outcome", "query"], result.AsObject().Select(p => p.Key).Order());
+        Assert.Equal("ko", (string?)result["locale"]);
+        Assert.Equal("아래 답변은 카카오 디벨로퍼스 FAQ의 영어 원문이에요.", (string?)result["notice"]);
+        Assert.True((bool)result["answered"]!);
+        var best = result["matches"]![0]!;
+        Assert.Equal("android-keyhash-mismatch", (string?)best["id"]);
+        Assert.StartsWith("This error occurs when the key hash value", (string?)best["answer"]);
+    }
+
+    [Fact]
+    public async Task An_english_locale_says_english_and_adds_no_notice()
+    {
+        using var client = await host.CreateReadyClientAsync();
+
+        var result = await PostAnswersAsync(client, new { question = "keyhash mismatch android", locale = "en-US" });
+
+        Assert.Equal(["answered", "locale", "matches", "outcome", "query"], result.AsObject().Select(p => p.Key).Order());
+        Assert.Equal("en", (string?)result["locale"]);
+        Assert.Equal("android-keyhash-mismatch", (string?)result["matches"]![0]!["id"]);
+    }
+
+    [Fact]
+    public async Task A_korean_question_without_a_locale_keeps_the_contract_as_it_was()
+    {
+        using var client = await host.CreateReadyClientAsync();
+
+        var result = await PostAnswersAsync(client, new { question = "로그아웃이 안 돼요" });
+
+        Assert.Equal(["answered", "matches", "outcome", "query"], result.AsObject().Select(p => p.Key).Order());
+        Assert.Equal("cannot-log-out", (string?)result["matches"]![0]!["id"]);
     }
 
     [Fact]

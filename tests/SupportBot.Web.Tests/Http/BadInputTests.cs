@@ -94,7 +94,7 @@ public sealed class BadInputTests(SupportBotFactory host) : IClassFixture<Suppor
     [Fact]
     public async Task Fields_of_the_wrong_type_are_a_400()
     {
-        foreach (var body in new[] { "{\"question\": 42}", "{\"question\": \"logout\", \"top\": \"three\"}", "{\"question\": [\"a\"]}" })
+        foreach (var body in new[] { "{\"question\": 42}", "{\"question\": \"logout\", \"top\": \"three\"}", "{\"question\": [\"a\"]}", "{\"question\": \"logout\", \"locale\": 5}" })
         {
             using var response = await PostAsync("/api/v1/answers", body, "application/json");
 
