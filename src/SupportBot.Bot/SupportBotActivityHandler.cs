@@ -3,6 +3,7 @@ using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Logging;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Dialogs;
+using SupportBot.Bot.Insights;
 using SupportBot.Core.Text;
 
 namespace SupportBot.Bot;
@@ -17,6 +18,8 @@ public sealed class SupportBotActivityHandler(
     IEnumerable<IDialog> dialogs,
     QuestionRouter router,
     Replies replies,
+    IQuestionInsights insights,
+    TimeProvider time,
     ILogger<SupportBotActivityHandler> logger) : ActivityHandler
 {
     private const int MaxShortReplyWords = 3;
@@ -65,6 +68,14 @@ public sealed class SupportBotActivityHandler(
             return;
         }
 
+        await HandleMessageAsync(dialogs, text, command, cancellationToken);
+        await SaveInsightsAsync(turnContext, state, cancellationToken);
+    }
+
+    private async Task HandleMessageAsync(DialogContext dialogs, string text, string command, CancellationToken cancellationToken)
+    {
+        var turnContext = dialogs.Turn;
+        var texts = dialogs.Texts;
         if (CancelCommands.Contains(command))
         {
             dialogs.CancelAll();
@@ -96,6 +107,47 @@ public sealed class SupportBotActivityHandler(
         normalized.Length == 0
         || router.IsChoice(normalized)
         || (state.Stack.Count > 0 && (state.Stack[^1].DialogId == HandoffDialog.DialogId || normalized.Split(' ').Length <= MaxShortReplyWords));
+
+    /// <summary>
+    /// Saves what this turn asked or changed, after the replies are sent. The insights are for the
+    /// dashboard, not the user: a failure to save them is logged, never the user's problem.
+    /// </summary>
+    private async Task SaveInsightsAsync(ITurnContext turnContext, DialogState state, CancellationToken cancellationToken)
+    {
+        var log = state.Log;
+        if (log.Unsaved.Count == 0)
+        {
+            return;
+        }
+
+        var activity = turnContext.Activity;
+        var now = time.GetUtcNow();
+        var questions = log.Unsaved.Select(q => new AskedQuestion(
+            q.Id,
+            activity.Conversation?.Id ?? string.Empty,
+            now,
+            q.Text,
+            state.Language,
+            q.Outcome,
+            q.EntryId,
+            q.Score,
+            q.ClosestEntryId,
+            q.Feedback switch
+            {
+                ConversationLog.Helped => QuestionFeedback.Helpful,
+                ConversationLog.NotHelpedFeedback => QuestionFeedback.Unhelpful,
+                _ => null,
+            })).ToList();
+        log.Unsaved.Clear();
+        try
+        {
+            await insights.SaveAsync(questions, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogError(ex, "Could not save {Count} question insights of {ConversationId}", questions.Count, activity.Conversation?.Id);
+        }
+    }
 
     protected override Task OnMessageReactionActivityAsync(ITurnContext<IMessageReactionActivity> turnContext, CancellationToken cancellationToken)
     {

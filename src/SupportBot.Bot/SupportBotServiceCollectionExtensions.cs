@@ -9,7 +9,7 @@ namespace SupportBot.Bot;
 
 /// <summary>
 /// Registers the bot, its state and its dialogs. The host supplies IStorage, ITranscriptStore,
-/// ITicketStore, the knowledge base, the classifier and the decision policy.
+/// ITicketStore, IQuestionInsights, the knowledge base, the classifier and the decision policy.
 /// </summary>
 public static class SupportBotServiceCollectionExtensions
 {

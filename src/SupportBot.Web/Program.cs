@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SupportBot.Core.Knowledge;
+using SupportBot.Web.Admin;
 using SupportBot.Web.Channels.BotFramework;
 using SupportBot.Web.Channels.DirectLine;
 using SupportBot.Web.Classification;
@@ -22,12 +23,13 @@ builder.Services.AddIntentModel();          // Classifier:*: the model, reloaded
 builder.Services.AddBotStorage();           // Storage:*: IStorage and the transcript store
 builder.Services.AddBotFramework();         // authentication, AdapterWithErrorHandler, the bot
 builder.Services.AddHelpDesk();             // HelpDesk:*: API keys, the ticket webhook and its dispatcher
+builder.Services.AddAdminDashboard();       // HelpDesk:AdminPassword: /admin sign-in, charts, review, retraining
 builder.Services.AddDirectLine();           // DirectLine:*, WebChat:*: Direct Line 3.0 in process, tokens, history, CORS, limits
 builder.Services.AddRateLimits();           // RateLimits:*: per IP, per API key, per conversation
 builder.Services.AddTelemetry();            // Telemetry:*: /metrics, OTLP traces; Logging:Console:FormatterName=json for JSON logs
 builder.Services.AddGracefulShutdown();     // Shutdown:*: drain, then finish the turns in flight
 builder.Services.AddHealth();
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(options => options.AddApiKeySecurityScheme());
 
 try
 {
@@ -38,6 +40,7 @@ try
     app.UseGracefulShutdown(HealthEndpoints.Liveness, HealthEndpoints.Readiness, app.MetricsPath());
     app.UseWebChatPages();                  // /, /embed.js, /demo/helpdesk.html, /lib/webchat (wwwroot)
     app.UseApiKeys();                       // 401 before a protected endpoint reads its body
+    app.UseAdminAuthentication();           // the admin cookie; API keys open nothing under /admin
     app.UseJsonBodyChecks();
     app.UseCors();                          // WebChat:AllowedOrigins; a preflight ends here
     app.UseRateLimits();                    // 429 with Retry-After; after the body checks, which parse the activity it keys on
@@ -47,6 +50,7 @@ try
     app.MapHelpDeskApi()                    // /api/v1/answers, /api/v1/faq
         .RequireApiKey(ApiKeyScope.Faq);    //   a key only with HelpDesk:RequireApiKeyForFaq
     app.MapTicketsApi();                    // /api/v1/tickets, /api/v1/webhook-events
+    app.MapAdminDashboard();                // /admin, /admin/signin, /admin/api/*
     app.MapHealth();                        // /healthz, /readyz
     app.MapMetrics();                       // /metrics (Prometheus)
     app.MapOpenApi();                       // /openapi/v1.json

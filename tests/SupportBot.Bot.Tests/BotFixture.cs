@@ -3,6 +3,7 @@ using Microsoft.Bot.Builder.Adapters;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
 using SupportBot.Core.Classification;
 using SupportBot.Core.Knowledge;
@@ -30,17 +31,18 @@ public sealed class BotFixture
     public IIntentClassifier Classifier { get; }
 
     /// <summary>The bot as the host wires it, over the given stores (in memory when none).</summary>
-    public IBot CreateBot(IStorage? storage = null, ITicketStore? tickets = null, ITranscriptStore? transcripts = null) =>
-        CreateServices(storage, tickets, transcripts).GetRequiredService<IBot>();
+    public IBot CreateBot(IStorage? storage = null, ITicketStore? tickets = null, ITranscriptStore? transcripts = null, IQuestionInsights? insights = null) =>
+        CreateServices(storage, tickets, transcripts, insights).GetRequiredService<IBot>();
 
     /// <summary>The services the bot is made of, for tests that need its parts too (telemetry, middleware); with extra registrations (a fake logger).</summary>
-    public ServiceProvider CreateServices(IStorage? storage = null, ITicketStore? tickets = null, ITranscriptStore? transcripts = null, Action<IServiceCollection>? extra = null)
+    public ServiceProvider CreateServices(IStorage? storage = null, ITicketStore? tickets = null, ITranscriptStore? transcripts = null, IQuestionInsights? insights = null, Action<IServiceCollection>? extra = null)
     {
         var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton(storage ?? new MemoryStorage())
             .AddSingleton(tickets ?? new MemoryTicketStore())
             .AddSingleton(transcripts ?? new MemoryTranscriptStore())
+            .AddSingleton(insights ?? new MemoryQuestionInsights())
             .AddSingleton(KnowledgeBase)
             .AddSingleton(Classifier)
             .AddSingleton(Options.Create(new DecisionOptions()))

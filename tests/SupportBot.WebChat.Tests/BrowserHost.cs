@@ -132,13 +132,13 @@ public sealed class BrowserHost : IAsyncLifetime
         return (site, LoopbackAddress(site.Services));
     }
 
-    private static Uri LoopbackAddress(IServiceProvider services)
+    internal static Uri LoopbackAddress(IServiceProvider services)
     {
         var address = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
     }
 
-    private static async Task WaitUntilReadyAsync(Uri bot)
+    internal static async Task WaitUntilReadyAsync(Uri bot)
     {
         using var http = new HttpClient { BaseAddress = bot };
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -159,7 +159,7 @@ public sealed class BrowserHost : IAsyncLifetime
         }
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
@@ -172,7 +172,8 @@ public sealed class BrowserHost : IAsyncLifetime
         throw new DirectoryNotFoundException("SupportBot.sln not found above the test output.");
     }
 
-    private sealed class Factory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
+    /// <summary>The host with the given settings (started on Kestrel by the caller).</summary>
+    internal sealed class Factory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder) =>
             builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));

@@ -1,3 +1,5 @@
+using Newtonsoft.Json;
+
 namespace SupportBot.Bot.Conversation;
 
 /// <summary>
@@ -27,10 +29,19 @@ public sealed class ConversationLog
     /// <summary>Answers the user said did not help, in this conversation (since the last handoff offer).</summary>
     public int NotHelped { get; set; }
 
+    /// <summary>
+    /// The questions asked or changed in this turn, for the bot to save to the question insights
+    /// once the turn is over; not kept in the conversation state.
+    /// </summary>
+    [JsonIgnore]
+    public List<LoggedQuestion> Unsaved { get; } = [];
+
     /// <summary>A question and what the bot did with it (an outcome of the answers contract: answer, clarify, fallback).</summary>
-    public void Asked(string text, string outcome, string? entryId)
+    public void Asked(string text, string outcome, string? entryId, double score = 0, string? closestEntryId = null)
     {
-        Questions.Add(new LoggedQuestion { Text = text, Outcome = outcome, EntryId = entryId });
+        var question = Noted(text, outcome, score, closestEntryId);
+        question.EntryId = entryId;
+        Questions.Add(question);
         if (Questions.Count > MaxQuestions)
         {
             Questions.RemoveRange(0, Questions.Count - MaxQuestions);
@@ -39,12 +50,31 @@ public sealed class ConversationLog
         ConsecutiveFallbacks = outcome == FallbackOutcome ? ConsecutiveFallbacks + 1 : 0;
     }
 
+    /// <summary>
+    /// A message that is not a question for the handoff counts (small talk, a request for a
+    /// person): saved to the insights only, so it neither resets nor adds to the fallbacks in a row.
+    /// </summary>
+    public LoggedQuestion Noted(string text, string outcome, double score = 0, string? closestEntryId = null)
+    {
+        var question = new LoggedQuestion
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Text = text,
+            Outcome = outcome,
+            Score = score,
+            ClosestEntryId = closestEntryId,
+        };
+        Unsaved.Add(question);
+        return question;
+    }
+
     /// <summary>The user picked an entry from "did you mean": the last question is answered with it.</summary>
     public void Picked(string entryId)
     {
         if (Questions.Count > 0)
         {
             Questions[^1].EntryId = entryId;
+            Changed(Questions[^1]);
         }
     }
 
@@ -54,6 +84,7 @@ public sealed class ConversationLog
         if (Questions.Count > 0)
         {
             Questions[^1].Feedback = NotHelpedFeedback;
+            Changed(Questions[^1]);
         }
 
         ConsecutiveFallbacks++;
@@ -66,6 +97,7 @@ public sealed class ConversationLog
         if (question is not null)
         {
             question.Feedback = helped ? Helped : NotHelpedFeedback;
+            Changed(question);
         }
 
         if (!helped)
@@ -83,11 +115,23 @@ public sealed class ConversationLog
 
     // The answers contract's name for it (AnswerService.OutcomeName).
     private const string FallbackOutcome = "fallback";
+
+    private void Changed(LoggedQuestion question)
+    {
+        // Questions logged before they had ids cannot be matched to a saved row.
+        if (question.Id.Length > 0 && !Unsaved.Contains(question))
+        {
+            Unsaved.Add(question);
+        }
+    }
 }
 
 /// <summary>One question of the log: the text, the outcome, the FAQ entry answered (if any) and the user's feedback (if given).</summary>
 public sealed class LoggedQuestion
 {
+    /// <summary>The id of the question's row in the question insights (empty for questions logged by an older bot).</summary>
+    public string Id { get; set; } = string.Empty;
+
     public string Text { get; set; } = string.Empty;
 
     public string Outcome { get; set; } = string.Empty;
@@ -95,4 +139,10 @@ public sealed class LoggedQuestion
     public string? EntryId { get; set; }
 
     public string? Feedback { get; set; }
+
+    /// <summary>The classifier's probability for its top intent.</summary>
+    public double Score { get; set; }
+
+    /// <summary>The FAQ entry the classifier ranked highest, whatever the outcome.</summary>
+    public string? ClosestEntryId { get; set; }
 }

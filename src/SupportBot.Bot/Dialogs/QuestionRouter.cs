@@ -1,6 +1,7 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.Logging;
 using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Insights;
 using SupportBot.Bot.Telemetry;
 using SupportBot.Core.Answers;
 using SupportBot.Core.Classification;
@@ -45,17 +46,20 @@ public sealed class QuestionRouter(
 
         if (BotTexts.IsChoice(text, t => t.TalkToPerson))
         {
+            dialogs.Log.Noted(text, QuestionOutcomes.Handoff);
             await handoff.RequestedAsync(dialogs, cancellationToken);
             return;
         }
 
         var ranking = classifier.Rank(text);
         var platform = Platforms.Recognize(text);
+        var score = ranking.Top.Probability;
+        var closest = ranking.Scores.Where(s => knowledgeBase.IsFaqEntry(s.Intent)).Select(s => s.Intent).FirstOrDefault();
 
         // A button sends the canonical question: answer that entry, whatever the ranking says.
         if (_byQuestion.TryGetValue(normalized, out var picked))
         {
-            dialogs.Log.Asked(text, AnswerService.OutcomeName(DecisionKind.Answer), picked.Id);
+            dialogs.Log.Asked(text, AnswerService.OutcomeName(DecisionKind.Answer), picked.Id, score, closest);
             await BeginAnswerAsync(dialogs, picked, ranking, platform, cancellationToken);
             return;
         }
@@ -64,9 +68,14 @@ public sealed class QuestionRouter(
         logger.LogInformation(
             "Decision {Decision} for {Intent} at {Probability:F2} in {ConversationId}",
             decision.Kind, ranking.Top.Intent, ranking.Top.Probability, dialogs.Turn.Activity.Conversation?.Id);
-        if (decision.Kind != DecisionKind.SmallTalk)
+        if (decision.Kind == DecisionKind.SmallTalk)
         {
-            dialogs.Log.Asked(text, AnswerService.OutcomeName(decision.Kind), decision.Kind == DecisionKind.Answer ? decision.Intent : null);
+            var outcome = decision.Intent == Intents.HumanAgent ? QuestionOutcomes.Handoff : QuestionOutcomes.SmallTalk;
+            dialogs.Log.Noted(text, outcome, score, closest);
+        }
+        else
+        {
+            dialogs.Log.Asked(text, AnswerService.OutcomeName(decision.Kind), decision.Kind == DecisionKind.Answer ? decision.Intent : null, score, closest);
         }
 
         switch (decision.Kind)

@@ -53,15 +53,15 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
         """;
 
     private readonly SqliteDatabase _database;
+    private readonly SqliteSchema _schema;
     private readonly TimeProvider _time;
     private readonly EventSignal _signal = new();
-    private readonly SemaphoreSlim _schemaLock = new(1, 1);
-    private volatile bool _schemaCreated;
 
     public SqliteTicketStore(SqliteDatabase database, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
+        _schema = new SqliteSchema(database, Schema);
         _time = time ?? TimeProvider.System;
     }
 
@@ -332,31 +332,7 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
         return await _database.OpenConnectionAsync(cancellationToken);
     }
 
-    /// <summary>Creates the ticket tables once per store, before its first read or write.</summary>
-    private async Task EnsureSchemaAsync(CancellationToken cancellationToken)
-    {
-        if (_schemaCreated)
-        {
-            return;
-        }
-
-        await _schemaLock.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_schemaCreated)
-            {
-                await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-                await using var command = connection.CreateCommand();
-                command.CommandText = Schema;
-                await command.ExecuteNonQueryAsync(cancellationToken);
-                _schemaCreated = true;
-            }
-        }
-        finally
-        {
-            _schemaLock.Release();
-        }
-    }
+    private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureCreatedAsync(cancellationToken);
 
     private static async Task<Ticket?> FindAsync(SqliteConnection connection, long sequence, CancellationToken cancellationToken)
     {

@@ -100,7 +100,7 @@ public static class IntentModelFile
     public static string Fingerprint(TrainingDataPaths data)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var folder in new[] { data.KnowledgeBase, data.Utterances }.Where(Directory.Exists))
+        foreach (var folder in new[] { data.KnowledgeBase, data.Utterances, data.Review }.Where(Directory.Exists))
         {
             foreach (var file in Directory.EnumerateFiles(folder, "*.yaml").Order(StringComparer.Ordinal))
             {

@@ -82,13 +82,15 @@ public static class TrainingDataLoader
 
     /// <summary>
     /// Training utterances, plus every canonical FAQ question (the most faithful example of its
-    /// own intent). An utterance under two intents is an error: the classifier cannot learn both.
+    /// own intent) and the reviewed questions of <c>review/</c> when there are any. An utterance
+    /// under two intents is an error: the classifier cannot learn both.
     /// </summary>
     public static IReadOnlyList<LabeledUtterance> LoadTraining(TrainingDataPaths paths, KnowledgeBase knowledgeBase)
     {
         var canonical = knowledgeBase.Entries
             .Select(e => new LabeledUtterance(e.Question, e.Id, $"knowledge-base ({e.Category})"));
-        return Deduplicate(canonical.Concat(LoadUtterances(paths.Utterances, knowledgeBase)));
+        var reviewed = Directory.Exists(paths.Review) ? LoadUtterances(paths.Review, knowledgeBase) : [];
+        return Deduplicate(canonical.Concat(LoadUtterances(paths.Utterances, knowledgeBase)).Concat(reviewed));
     }
 
     /// <summary>

@@ -11,6 +11,9 @@ public sealed record TrainingDataPaths(string Root)
 
     public string HeldOut => Path.Combine(Root, "held-out");
 
+    /// <summary>Utterances an admin assigned to an entry from the dashboard: read by training like <see cref="Utterances"/>, optional.</summary>
+    public string Review => Path.Combine(Root, "review");
+
     public string SmallTalkFile => Path.Combine(KnowledgeBase, "small-talk.yaml");
 
     /// <summary>

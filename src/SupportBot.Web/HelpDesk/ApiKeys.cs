@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace SupportBot.Web.HelpDesk;
 
@@ -26,6 +28,36 @@ public static class ApiKeys
     public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder, ApiKeyScope scope)
         where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new ApiKeyRequired(scope));
+
+    /// <summary>Describes the key in the OpenAPI document: an <c>apiKey</c> security scheme, required by the operations that need a key.</summary>
+    public static OpenApiOptions AddApiKeySecurityScheme(this OpenApiOptions options)
+    {
+        const string SchemeId = "ApiKey";
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            document.Components.SecuritySchemes[SchemeId] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = Header,
+                Description = $"A help-desk API key from {HelpDeskOptions.Section}:{nameof(HelpDeskOptions.ApiKeys)} (or Authorization: Bearer KEY).",
+            };
+            return Task.CompletedTask;
+        });
+        options.AddOperationTransformer((operation, context, _) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiKeyRequired>().Any(r => r.Scope == ApiKeyScope.Tickets))
+            {
+                operation.Security ??= [];
+                operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeId, context.Document)] = [] });
+            }
+
+            return Task.CompletedTask;
+        });
+        return options;
+    }
 
     public static WebApplication UseApiKeys(this WebApplication app)
     {

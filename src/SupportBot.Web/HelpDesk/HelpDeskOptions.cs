@@ -14,6 +14,14 @@ public sealed class HelpDeskOptions
     public bool RequireApiKeyForFaq { get; set; }
 
     public WebhookOptions Webhook { get; set; } = new();
+
+    /// <summary>The admin dashboard's password. None: a one-time password in Development (logged at start), the dashboard closed anywhere else.</summary>
+    public string AdminPassword { get; set; } = string.Empty;
+
+    /// <summary>How long an admin stays signed in (sliding).</summary>
+    public TimeSpan AdminSessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    public const int MinAdminPasswordLength = 12;
 }
 
 /// <summary>One API key and the name it is logged under (a help desk, an integration).</summary>
@@ -85,6 +93,16 @@ public sealed class HelpDeskOptionsValidator : IValidateOptions<HelpDeskOptions>
         if (options.ApiKeys.Select(k => k.Key).Distinct(StringComparer.Ordinal).Count() < options.ApiKeys.Count)
         {
             failures.Add($"{HelpDeskOptions.Section}:{nameof(HelpDeskOptions.ApiKeys)}: two API keys are the same key.");
+        }
+
+        if (options.AdminPassword.Length is > 0 and < HelpDeskOptions.MinAdminPasswordLength)
+        {
+            failures.Add($"{HelpDeskOptions.Section}:{nameof(HelpDeskOptions.AdminPassword)}: the admin password is at least {HelpDeskOptions.MinAdminPasswordLength} characters.");
+        }
+
+        if (options.AdminSessionLifetime < TimeSpan.FromMinutes(1) || options.AdminSessionLifetime > TimeSpan.FromDays(30))
+        {
+            failures.Add($"{HelpDeskOptions.Section}:{nameof(HelpDeskOptions.AdminSessionLifetime)}: must be between 1 minute and 30 days.");
         }
 
         var webhook = options.Webhook;

@@ -24,9 +24,12 @@ public sealed class RateLimitOptions
     /// </summary>
     public RateLimit BotMessages { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
 
+    /// <summary>Admin dashboard sign-in attempts, per IP address: slows password guessing to a crawl.</summary>
+    public RateLimit AdminSignIn { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(5) };
+
     /// <summary>The limits by setting name, for validation and the log.</summary>
     public IEnumerable<(string Name, RateLimit Limit)> All =>
-        [(nameof(DirectLineCreation), DirectLineCreation), (nameof(HelpDeskApi), HelpDeskApi), (nameof(BotMessages), BotMessages)];
+        [(nameof(DirectLineCreation), DirectLineCreation), (nameof(HelpDeskApi), HelpDeskApi), (nameof(BotMessages), BotMessages), (nameof(AdminSignIn), AdminSignIn)];
 }
 
 /// <summary>Requests one client may make per window; a <see cref="PermitLimit"/> of 0 turns the limit off.</summary>

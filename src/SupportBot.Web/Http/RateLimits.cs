@@ -25,6 +25,9 @@ public static class RateLimits
     /// <summary><c>/api/messages</c>: per conversation in the activity, never per IP address (channels share a few).</summary>
     public const string BotMessages = "bot-messages";
 
+    /// <summary>Admin sign-in attempts: per IP address.</summary>
+    public const string AdminSignIn = "admin-signin";
+
     public static IServiceCollection AddRateLimits(this IServiceCollection services)
     {
         services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section);
@@ -37,6 +40,7 @@ public static class RateLimits
                 context,
                 o => o.HelpDeskApi,
                 context.Features.Get<ApiKeyCaller>() is { } caller ? $"key:{caller.KeyName}" : $"ip:{Address(context)}"));
+            limiter.AddPolicy(AdminSignIn, context => FixedWindow(context, o => o.AdminSignIn, $"ip:{Address(context)}"));
             limiter.AddPolicy(BotMessages, context => Conversation(context) is { } conversation
                 ? FixedWindow(context, o => o.BotMessages, $"conversation:{conversation}")
 

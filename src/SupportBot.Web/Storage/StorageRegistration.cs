@@ -1,6 +1,7 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Insights;
 using SupportBot.Bot.Storage;
 using SupportBot.Bot.Storage.PostgreSql;
 using SupportBot.Bot.Tickets;
@@ -8,7 +9,7 @@ using SupportBot.Web.Configuration;
 
 namespace SupportBot.Web.Storage;
 
-/// <summary>The bot's <see cref="IStorage"/>, <see cref="ITranscriptStore"/> and <see cref="ITicketStore"/>, from the provider in configuration.</summary>
+/// <summary>The bot's <see cref="IStorage"/>, <see cref="ITranscriptStore"/>, <see cref="ITicketStore"/> and <see cref="IQuestionInsights"/>, from the provider in configuration.</summary>
 public static class StorageRegistration
 {
     public static IServiceCollection AddBotStorage(this IServiceCollection services)
@@ -48,6 +49,10 @@ public static class StorageRegistration
             database => new PostgreSqlTicketStore(database, sp.GetRequiredService<TimeProvider>()),
             () => new MemoryTicketStore(sp.GetRequiredService<TimeProvider>())));
         services.AddSingleton(sp => (ITicketStore)sp.GetRequiredService<ITicketOutbox>());
+
+        // The questions asked and their outcomes, for the admin dashboard.
+        services.AddSingleton(sp => ForProvider<IQuestionInsights>(
+            sp, database => new SqliteQuestionInsights(database), database => new PostgreSqlQuestionInsights(database), () => new MemoryQuestionInsights()));
         return services;
     }
 

@@ -230,6 +230,20 @@ public sealed partial class TicketsApiTests(SupportBotFactory host) : IClassFixt
         Assert.NotNull(paths["/api/v1/tickets"]!["get"]!["responses"]!["401"]);
     }
 
+    [Fact]
+    public async Task The_openapi_document_names_the_api_key_header_and_requires_it_on_the_ticket_api_only()
+    {
+        using var client = host.CreateClient();
+
+        var document = await GetJsonAsync(client, "/openapi/v1.json");
+
+        var scheme = document["components"]!["securitySchemes"]!["ApiKey"]!;
+        Assert.Equal(("apiKey", "header", "X-Api-Key"), ((string?)scheme["type"], (string?)scheme["in"], (string?)scheme["name"]));
+        Assert.NotNull(document["paths"]!["/api/v1/tickets"]!["get"]!["security"]![0]!["ApiKey"]);
+        Assert.NotNull(document["paths"]!["/api/v1/webhook-events"]!["get"]!["security"]);
+        Assert.Null(document["paths"]!["/api/v1/answers"]!["post"]!["security"]);
+    }
+
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
     private static string Time(DateTimeOffset time) => Uri.EscapeDataString(time.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture));

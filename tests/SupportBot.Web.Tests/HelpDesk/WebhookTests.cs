@@ -33,11 +33,12 @@ public sealed class WebhookTests(TrainedModelFixture model) : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
-    private SupportBotFactory Host(WebhookReceiver receiver, int maxAttempts = 8) => SupportBotFactory.WithSettings(
+    /// <param name="url">Where the host sends events: the receiver's URL unless given (empty: nowhere).</param>
+    private SupportBotFactory Host(WebhookReceiver receiver, int maxAttempts = 8, string? url = null) => SupportBotFactory.WithSettings(
         model,
         new Dictionary<string, string?>
         {
-            ["HelpDesk:Webhook:Url"] = receiver.Url,
+            ["HelpDesk:Webhook:Url"] = url ?? receiver.Url,
             ["HelpDesk:Webhook:Secret"] = Secret,
             ["HelpDesk:Webhook:MaxAttempts"] = maxAttempts.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["HelpDesk:Webhook:FirstRetryDelay"] = FirstRetryDelay.ToString(),
@@ -167,6 +168,27 @@ public sealed class WebhookTests(TrainedModelFixture model) : IDisposable
         Assert.Equal(2, receiver.Received.Count);
         Assert.Equal(receiver.Received[0].EventId, receiver.Received[1].EventId);
         Assert.True(receiver.Received[1].SignatureValid);
+        Assert.Equal(number, (string?)receiver.Accepted.Values.Single()["ticket"]!["number"]);
+    }
+
+    [Fact]
+    public async Task A_ticket_created_by_a_host_stopped_before_any_delivery_is_delivered_once_by_the_next_host_on_the_same_database()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(Secret, _clock.GetUtcNow);
+        string number;
+        await using (var first = Host(receiver, url: string.Empty))
+        {
+            number = (await Tickets(first).CreateAsync(TicketRequests.Handoff())).Number;
+        }
+
+        Assert.Empty(receiver.Received);
+        await using var second = Host(receiver);
+        _ = second.Services;
+        await Eventually.UntilAsync(() => receiver.Accepted.Count == 1, "the delivery after the restart");
+        await Eventually.UntilAsync(async () => (await Outbox(second).ListEventsAsync(TicketEventState.Delivered, 10)).Count == 1, "the delivery recorded");
+
+        var delivered = Assert.Single(receiver.Received);
+        Assert.True(delivered.SignatureValid);
         Assert.Equal(number, (string?)receiver.Accepted.Values.Single()["ticket"]!["number"]);
     }
 

@@ -23,6 +23,7 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
     [InlineData("HelpDesk:Webhook:Url", "not a url", "HelpDesk:Webhook:Url")]
     [InlineData("HelpDesk:Webhook:Url", "http://127.0.0.1:9/hooks", "HelpDesk:Webhook:Secret")]
     [InlineData("HelpDesk:Webhook:MaxAttempts", "0", "HelpDesk:Webhook:MaxAttempts")]
+    [InlineData("HelpDesk:AdminPassword", "short", "HelpDesk:AdminPassword")]
     [InlineData("DirectLine:Mode", "Cloud", "DirectLine:Mode")]
     [InlineData("DirectLine:Secret", "short", "DirectLine:Secret")]
     [InlineData("DirectLine:TokenLifetime", "00:00:05", "DirectLine:TokenLifetime")]
@@ -72,7 +73,7 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
         var copy = Directory.CreateTempSubdirectory("supportbot-web-tests-data-").FullName;
         try
         {
-            CopyDirectory(model.TrainingData.Root, copy);
+            TemporaryTrainingData.CopyDirectory(model.TrainingData.Root, copy);
             var platform = Path.Combine(copy, "knowledge-base", "platform.yaml");
             var yaml = File.ReadAllText(platform);
             var firstId = yaml.IndexOf("- id: ", StringComparison.Ordinal);
@@ -136,19 +137,6 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
         finally
         {
             Directory.Delete(folder, recursive: true);
-        }
-    }
-
-    private static void CopyDirectory(string source, string destination)
-    {
-        foreach (var directory in Directory.EnumerateDirectories(source, "*", SearchOption.AllDirectories))
-        {
-            Directory.CreateDirectory(Path.Combine(destination, Path.GetRelativePath(source, directory)));
-        }
-
-        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-        {
-            File.Copy(file, Path.Combine(destination, Path.GetRelativePath(source, file)));
         }
     }
 }

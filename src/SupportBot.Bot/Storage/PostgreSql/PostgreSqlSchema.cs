@@ -78,5 +78,22 @@ public static class PostgreSqlSchema
                 PRIMARY KEY (conversation_id, watermark)
             );
             """),
+        new(2, "questions asked, for the admin dashboard", """
+            CREATE TABLE asked_questions (
+                id text PRIMARY KEY,
+                conversation_id text NOT NULL,
+                asked_at timestamptz NOT NULL,
+                text text NOT NULL,
+                language text NULL,
+                outcome text NOT NULL,
+                entry_id text NULL,
+                score double precision NOT NULL,
+                closest_entry_id text NULL,
+                feedback text NULL,
+                reviewed_as text NULL
+            );
+
+            CREATE INDEX asked_questions_by_time ON asked_questions (asked_at);
+            """),
     ];
 }

@@ -1,0 +1,132 @@
+using Microsoft.Data.Sqlite;
+using SupportBot.Bot.Storage;
+
+namespace SupportBot.Bot.Insights;
+
+/// <summary>
+/// Asked questions in the bot's SQLite file (the table is created on first use). Writes go
+/// through the database's single writer, batched with the bot state's; the SQL is kept to what
+/// PostgreSQL reads the same (<c>ON CONFLICT ... DO UPDATE</c>, no SQLite-only functions).
+/// </summary>
+public sealed class SqliteQuestionInsights(SqliteDatabase database) : IQuestionInsights
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS asked_questions (
+            id TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL,
+            asked_at TEXT NOT NULL,
+            text TEXT NOT NULL,
+            language TEXT NULL,
+            outcome TEXT NOT NULL,
+            entry_id TEXT NULL,
+            score REAL NOT NULL,
+            closest_entry_id TEXT NULL,
+            feedback TEXT NULL,
+            reviewed_as TEXT NULL
+        );
+
+        CREATE INDEX IF NOT EXISTS asked_questions_by_time ON asked_questions (asked_at);
+        """;
+
+    private const string Columns = "id, conversation_id, asked_at, text, language, outcome, entry_id, score, closest_entry_id, feedback, reviewed_as";
+
+    private readonly SqliteSchema _schema = new(database, Schema);
+
+
+    public async Task SaveAsync(IReadOnlyList<AskedQuestion> questions, CancellationToken cancellationToken = default)
+    {
+        if (questions.Count == 0)
+        {
+            return;
+        }
+
+        await EnsureSchemaAsync(cancellationToken);
+        await database.Writer.WriteAsync(
+            batch =>
+            {
+                var upsert = batch.Command($"""
+                    INSERT INTO asked_questions ({Columns})
+                    VALUES ($id, $conversationId, $askedAt, $text, $language, $outcome, $entryId, $score, $closestEntryId, $feedback, NULL)
+                    ON CONFLICT (id) DO UPDATE SET outcome = excluded.outcome, entry_id = excluded.entry_id, feedback = excluded.feedback
+                    """);
+                foreach (var question in questions)
+                {
+                    upsert.Parameters.Clear();
+                    upsert.Parameters.AddWithValue("$id", question.Id);
+                    upsert.Parameters.AddWithValue("$conversationId", question.ConversationId);
+                    upsert.Parameters.AddWithValue("$askedAt", SqliteDatabase.FormatTimestamp(question.AskedAt));
+                    upsert.Parameters.AddWithValue("$text", question.Text);
+                    upsert.Parameters.AddWithValue("$language", (object?)question.Language ?? DBNull.Value);
+                    upsert.Parameters.AddWithValue("$outcome", question.Outcome);
+                    upsert.Parameters.AddWithValue("$entryId", (object?)question.EntryId ?? DBNull.Value);
+                    upsert.Parameters.AddWithValue("$score", question.Score);
+                    upsert.Parameters.AddWithValue("$closestEntryId", (object?)question.ClosestEntryId ?? DBNull.Value);
+                    upsert.Parameters.AddWithValue("$feedback", (object?)question.Feedback ?? DBNull.Value);
+                    upsert.ExecuteNonQuery();
+                }
+            },
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AskedQuestion>> ListAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM asked_questions WHERE asked_at >= $from AND asked_at < $to ORDER BY asked_at, id LIMIT $limit";
+        command.Parameters.AddWithValue("$from", SqliteDatabase.FormatTimestamp(from));
+        command.Parameters.AddWithValue("$to", SqliteDatabase.FormatTimestamp(to));
+        command.Parameters.AddWithValue("$limit", limit);
+        var questions = new List<AskedQuestion>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            questions.Add(Read(reader));
+        }
+
+        return questions;
+    }
+
+    public async Task<int> ReviewAsync(IReadOnlyCollection<string> ids, string reviewedAs, CancellationToken cancellationToken = default)
+    {
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        await EnsureSchemaAsync(cancellationToken);
+        return await database.Writer.WriteAsync(
+            batch =>
+            {
+                var update = batch.Command("UPDATE asked_questions SET reviewed_as = $reviewedAs WHERE id = $id");
+                var reviewed = 0;
+                foreach (var id in ids.Distinct(StringComparer.Ordinal))
+                {
+                    update.Parameters.Clear();
+                    update.Parameters.AddWithValue("$reviewedAs", reviewedAs);
+                    update.Parameters.AddWithValue("$id", id);
+                    reviewed += update.ExecuteNonQuery();
+                }
+
+                return reviewed;
+            },
+            cancellationToken);
+    }
+
+    private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureCreatedAsync(cancellationToken);
+
+    private static AskedQuestion Read(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        SqliteDatabase.ParseTimestamp(reader.GetString(2)),
+        reader.GetString(3),
+        NullableString(reader, 4),
+        reader.GetString(5),
+        NullableString(reader, 6),
+        reader.GetDouble(7),
+        NullableString(reader, 8),
+        NullableString(reader, 9),
+        NullableString(reader, 10));
+
+    private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

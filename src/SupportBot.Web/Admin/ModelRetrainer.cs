@@ -1,0 +1,131 @@
+using SupportBot.Core.Classification;
+using SupportBot.Core.Evaluation;
+using SupportBot.Core.Knowledge;
+using SupportBot.Web.Classification;
+
+namespace SupportBot.Web.Admin;
+
+/// <summary>Where a retraining is, for the dashboard: its state, and the held-out top-1 accuracy of the model before and after.</summary>
+public sealed record RetrainStatus(
+    string State,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Step,
+    double? AccuracyBefore,
+    double? AccuracyAfter,
+    int? TrainingUtterances,
+    string? Error)
+{
+    public const string Idle = "idle";
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+}
+
+/// <summary>
+/// Retrains the classifier from training-data/ (review/ included) while the host keeps answering
+/// with the current model: one run at a time, in the background. Training is the CLI's own entry
+/// point (<see cref="IntentModelFile.TrainAndSave"/>), which writes the model file atomically; the
+/// new model is then put in service at once. Both models are measured on the held-out set.
+/// </summary>
+public sealed class ModelRetrainer(
+    ClassifierFiles files,
+    ReloadingIntentClassifier classifier,
+    DecisionPolicy policy,
+    ILoggerFactory loggers,
+    TimeProvider time,
+    ILogger<ModelRetrainer> logger)
+{
+    private readonly Lock _lock = new();
+    private RetrainStatus _status = new(RetrainStatus.Idle, null, null, null, null, null, null, null);
+    private Task _run = Task.CompletedTask;
+
+    public RetrainStatus Status
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _status;
+            }
+        }
+    }
+
+    /// <summary>The run under way (or the last one), for tests and shutdown.</summary>
+    public Task Completion
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _run;
+            }
+        }
+    }
+
+    /// <summary>Starts a retraining; false when one is already running.</summary>
+    public bool TryStart()
+    {
+        lock (_lock)
+        {
+            if (_status.State == RetrainStatus.Running)
+            {
+                return false;
+            }
+
+            _status = new RetrainStatus(RetrainStatus.Running, time.GetUtcNow(), null, "measuring the current model", null, null, null, null);
+            _run = Task.Run(Run);
+            return true;
+        }
+    }
+
+    private void Run()
+    {
+        try
+        {
+            logger.LogInformation("Retraining {ModelPath} from {DataPath}", files.ModelPath, files.TrainingData.Root);
+            var knowledgeBase = TrainingDataLoader.LoadKnowledgeBase(files.TrainingData);
+            var training = TrainingDataLoader.LoadTraining(files.TrainingData, knowledgeBase);
+            var heldOut = TrainingDataLoader.LoadHeldOut(files.TrainingData, knowledgeBase, training);
+
+            var before = HeldOutAccuracy(classifier, heldOut);
+            logger.LogInformation("Held-out top-1 accuracy of the model in service: {Accuracy:P1}", before);
+            Update(s => s with { Step = "training", AccuracyBefore = before, TrainingUtterances = training.Count });
+
+            var (trained, metrics) = IntentModelFile.TrainAndSave(files.TrainingData, files.ModelPath, loggers);
+            Update(s => s with { Step = "measuring the new model" });
+            var after = HeldOutAccuracy(trained, heldOut);
+            classifier.Publish(trained);
+
+            logger.LogInformation(
+                "Retrained on {Utterances} utterances in {Seconds:F1} s and put in service; held-out top-1 accuracy {Before:P1} before, {After:P1} after",
+                metrics.Utterances,
+                metrics.TrainingSeconds,
+                before,
+                after);
+            Update(s => s with { State = RetrainStatus.Succeeded, Step = null, AccuracyAfter = after, TrainingUtterances = metrics.Utterances, FinishedAt = time.GetUtcNow() });
+        }
+        catch (Exception ex)
+        {
+            // Training data a reviewer must fix (KnowledgeBaseException) or a failure to train or
+            // save: the model in service stays, and the dashboard says why.
+            logger.LogError(ex, "Retraining failed; the model in service stays");
+            var error = ex is KnowledgeBaseException ? ex.Message : $"Training failed: {ex.Message}";
+            Update(s => s with { State = RetrainStatus.Failed, Step = null, Error = error, FinishedAt = time.GetUtcNow() });
+        }
+    }
+
+    private double HeldOutAccuracy(IIntentClassifier model, IReadOnlyList<LabeledUtterance> heldOut)
+    {
+        var ranked = heldOut.Select(u => (u, model.Rank(u.Text))).ToList();
+        return Math.Round(Evaluator.Evaluate("held-out", ranked, policy).Top1Accuracy, 4);
+    }
+
+    private void Update(Func<RetrainStatus, RetrainStatus> change)
+    {
+        lock (_lock)
+        {
+            _status = change(_status);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using SupportBot.Bot.Insights;
+using SupportBot.Testing;
+
+namespace SupportBot.Bot.Tests.Insights;
+
+/// <summary>The PostgreSQL question insights pass the contract over a fresh database per test, and replicas see each other's questions.</summary>
+[Trait("Category", PostgreSqlServer.Category)]
+public sealed class PostgreSqlQuestionInsightsContractTests : QuestionInsightsContractTests, IAsyncLifetime
+{
+    private TestDatabase? _database;
+
+    public async Task InitializeAsync() => _database = await PostgreSqlServer.CreateDatabaseAsync();
+
+    public async Task DisposeAsync() => await _database!.DisposeAsync();
+
+    protected override IQuestionInsights CreateStore() => new PostgreSqlQuestionInsights(_database!.Open());
+
+    [Fact]
+    public async Task A_question_saved_by_one_replica_is_listed_and_reviewed_by_another()
+    {
+        var replicaA = CreateStore();
+        var replicaB = CreateStore();
+
+        await replicaA.SaveAsync([Question("q1", Monday, QuestionOutcomes.Fallback, entryId: null)]);
+        var reviewed = await replicaB.ReviewAsync(["q1", "q1", "unknown"], "kakao-login-error");
+
+        Assert.Equal(1, reviewed);
+        Assert.Equal("kakao-login-error", Assert.Single(await replicaA.ListAsync(Monday, Monday.AddDays(1), 10)).ReviewedAs);
+    }
+}

@@ -1,0 +1,26 @@
+using SupportBot.Bot.Insights;
+using SupportBot.Bot.Storage;
+using SupportBot.Bot.Tests.Storage;
+
+namespace SupportBot.Bot.Tests.Insights;
+
+/// <summary>The SQLite question insights pass the contract over a fresh file per test, and keep questions across a restart.</summary>
+public sealed class SqliteQuestionInsightsContractTests : QuestionInsightsContractTests, IDisposable
+{
+    private readonly TemporaryDatabase _database = new();
+
+    public void Dispose() => _database.Dispose();
+
+    protected override IQuestionInsights CreateStore() => new SqliteQuestionInsights(new SqliteDatabase(_database.Path));
+
+    [Fact]
+    public async Task Questions_survive_a_new_store_over_the_same_file()
+    {
+        await CreateStore().SaveAsync([Question("q1", Monday)]);
+
+        TemporaryDatabase.CloseAllConnections();
+        var reopened = CreateStore();
+
+        Assert.Equal("q1", Assert.Single(await reopened.ListAsync(Monday, Monday.AddDays(1), 10)).Id);
+    }
+}

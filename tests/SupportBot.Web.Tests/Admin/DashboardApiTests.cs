@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using SupportBot.Bot.Insights;
+using SupportBot.Core.Knowledge;
+
+namespace SupportBot.Web.Tests.Admin;
+
+/// <summary>The dashboard's numbers and review list from a seeded set of questions, and assigning questions to entries.</summary>
+[Collection(WebHostCollection.Name)]
+public sealed class DashboardApiTests(TrainedModelFixture model) : IDisposable
+{
+    private static readonly DateTimeOffset Now = new(2025, 3, 14, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly FakeTimeProvider _time = new(Now);
+    private readonly TemporaryTrainingData _data = new(model.TrainingData);
+
+    public void Dispose() => _data.Dispose();
+
+    private SupportBotFactory Host() => SupportBotFactory.WithSettings(
+        model,
+        new Dictionary<string, string?>(AdminSession.Settings) { ["Classifier:TrainingDataPath"] = _data.Root },
+        services: s => s.AddSingleton<TimeProvider>(_time));
+
+    private static AskedQuestion Asked(string id, string conversation, int daysAgo, string text, string outcome, string? entry = null, string? feedback = null, string? closest = null) =>
+        new(id, conversation, Now.AddDays(-daysAgo), text, "en-US", outcome, entry, 0.5, closest ?? entry, feedback);
+
+    /// <summary>Three days of questions in three conversations.</summary>
+    private static readonly AskedQuestion[] Seeded =
+    [
+        Asked("q1", "c1", 2, "keyhash mismatch android", QuestionOutcomes.Answer, "android-keyhash-mismatch", QuestionFeedback.Helpful),
+        Asked("q2", "c1", 2, "hello", QuestionOutcomes.SmallTalk),
+        Asked("q3", "c2", 1, "android key hash error", QuestionOutcomes.Answer, "android-keyhash-mismatch", QuestionFeedback.Unhelpful),
+        Asked("q4", "c2", 1, "redirect uri is wrong", QuestionOutcomes.Clarify, "invalid-redirect-error"),
+        Asked("q5", "c3", 0, "KOE320 on the flurbo page", QuestionOutcomes.Fallback, closest: "login-error-message"),
+        Asked("q6", "c3", 0, "koe320 on flurbo page again", QuestionOutcomes.Fallback, closest: "login-error-message"),
+        Asked("q7", "c3", 0, "talk to a person", QuestionOutcomes.Handoff),
+        Asked("q8", "c3", 40, "an old question outside the window", QuestionOutcomes.Fallback),
+    ];
+
+    private async Task<AdminSession> SeededSessionAsync(SupportBotFactory host)
+    {
+        await host.Services.GetRequiredService<IQuestionInsights>().SaveAsync(Seeded);
+        return await AdminSession.SignInAsync(host);
+    }
+
+    [Fact]
+    public async Task Stats_count_questions_and_conversations_per_day_with_outcome_rates_the_helpful_rate_and_top_entries()
+    {
+        await using var host = Host();
+        using var session = await SeededSessionAsync(host);
+
+        var stats = await session.GetJsonAsync("/admin/api/stats?days=7");
+
+        Assert.Equal((7, 3), (stats["questions"]!.GetValue<int>(), stats["conversations"]!.GetValue<int>()));
+        var days = stats["days"]!.AsArray();
+        Assert.Equal(7, days.Count);
+        Assert.Equal(("2025-03-08", "2025-03-14"), (days[0]!["date"]!.GetValue<string>(), days[6]!["date"]!.GetValue<string>()));
+        Assert.Equal([0, 0, 0, 0, 2, 2, 3], days.Select(d => d!["questions"]!.GetValue<int>()));
+        Assert.Equal([0, 0, 0, 0, 1, 1, 1], days.Select(d => d!["conversations"]!.GetValue<int>()));
+
+        var outcomes = stats["outcomes"]!.AsArray().ToDictionary(o => o!["outcome"]!.GetValue<string>(), o => (o!["count"]!.GetValue<int>(), o["rate"]!.GetValue<double>()));
+        Assert.Equal((2, 0.2857), outcomes["answer"]);
+        Assert.Equal((1, 0.1429), outcomes["clarify"]);
+        Assert.Equal((2, 0.2857), outcomes["fallback"]);
+        Assert.Equal((1, 0.1429), outcomes["handoff"]);
+        Assert.Equal((1, 0.1429), outcomes["small-talk"]);
+
+        Assert.Equal(0.5, stats["feedback"]!["helpfulRate"]!.GetValue<double>());
+        var top = stats["topEntries"]!.AsArray();
+        Assert.Equal(("android-keyhash-mismatch", 2), (top[0]!["id"]!.GetValue<string>(), top[0]!["count"]!.GetValue<int>()));
+        Assert.Equal(
+            TrainingDataLoader.LoadKnowledgeBase(model.TrainingData).Find("android-keyhash-mismatch")!.Question,
+            top[0]!["question"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Stats_without_questions_have_no_helpful_rate_rather_than_a_made_up_one()
+    {
+        await using var host = Host();
+        using var session = await AdminSession.SignInAsync(host);
+
+        var stats = await session.GetJsonAsync("/admin/api/stats");
+
+        Assert.Equal(14, stats["days"]!.AsArray().Count);
+        Assert.Null(stats["feedback"]!["helpfulRate"]);
+        Assert.Empty(stats["topEntries"]!.AsArray());
+    }
+
+    [Theory]
+    [InlineData("/admin/api/stats?days=0")]
+    [InlineData("/admin/api/stats?days=91")]
+    [InlineData("/admin/api/review?days=many")]
+    public async Task A_window_outside_one_to_ninety_days_is_a_400_problem_naming_days(string path)
+    {
+        await using var host = Host();
+        using var session = await AdminSession.SignInAsync(host);
+
+        using var response = await session.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]!["days"]);
+    }
+
+    [Fact]
+    public async Task Review_groups_the_unanswered_and_unhelpful_questions_with_the_closest_entry()
+    {
+        await using var host = Host();
+        using var session = await SeededSessionAsync(host);
+
+        var review = await session.GetJsonAsync("/admin/api/review?days=7");
+
+        var groups = review["groups"]!.AsArray();
+        Assert.Equal(2, groups.Count);
+        Assert.Equal(["q5", "q6"], groups[0]!["questions"]!.AsArray().Select(q => q!["id"]!.GetValue<string>()));
+        Assert.Equal("login-error-message", groups[0]!["closest"]!["id"]!.GetValue<string>());
+        Assert.Equal(["q3"], groups[1]!["questions"]!.AsArray().Select(q => q!["id"]!.GetValue<string>()));
+        Assert.Equal(TrainingDataLoader.LoadKnowledgeBase(model.TrainingData).Entries.Count, review["entries"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Assigning_a_group_writes_it_to_the_review_file_and_takes_it_off_the_review_list()
+    {
+        await using var host = Host();
+        using var session = await SeededSessionAsync(host);
+
+        using var response = await session.PostJsonAsync("/admin/api/review", new { questionIds = new[] { "q5", "q6" }, entryId = "login-error-message" });
+        var review = await session.GetJsonAsync("/admin/api/review?days=7");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var assignment = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal(Path.Combine(Path.GetFileName(_data.Root), "review", "dashboard.yaml"), assignment["reviewFile"]!.GetValue<string>());
+        var trained = TrainingDataLoader.LoadTraining(_data.Paths, TrainingDataLoader.LoadKnowledgeBase(_data.Paths));
+        Assert.Equal(
+            ["KOE320 on the flurbo page", "koe320 on flurbo page again"],
+            trained.Where(u => u.Source == "review/dashboard.yaml" && u.Intent == "login-error-message").Select(u => u.Text));
+        Assert.Equal(["q3"], review["groups"]!.AsArray().SelectMany(g => g!["questions"]!.AsArray()).Select(q => q!["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task Marking_a_question_out_of_scope_writes_it_under_out_of_scope()
+    {
+        await using var host = Host();
+        using var session = await SeededSessionAsync(host);
+
+        using var response = await session.PostJsonAsync("/admin/api/review", new { questionIds = new[] { "q3" }, entryId = Intents.OutOfScope });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("out-of-scope:", File.ReadAllText(ReviewFile.PathIn(_data.Paths)), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Assigning_a_held_out_question_is_a_409_problem_and_writes_nothing()
+    {
+        var heldOut = TrainingDataLoader.LoadUtterances(model.TrainingData.HeldOut, TrainingDataLoader.LoadKnowledgeBase(model.TrainingData))
+            .First(u => u.Intent == "login-error-message");
+        await using var host = Host();
+        await host.Services.GetRequiredService<IQuestionInsights>().SaveAsync([Asked("h1", "c9", 0, heldOut.Text, QuestionOutcomes.Fallback)]);
+        using var session = await AdminSession.SignInAsync(host);
+
+        using var response = await session.PostJsonAsync("/admin/api/review", new { questionIds = new[] { "h1" }, entryId = "login-error-message" });
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("held-out", (await response.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.False(File.Exists(ReviewFile.PathIn(_data.Paths)));
+    }
+
+    [Theory]
+    [InlineData("""{"questionIds": ["q5"], "entryId": "no-such-entry"}""", HttpStatusCode.BadRequest)]
+    [InlineData("""{"questionIds": [], "entryId": "login-error-message"}""", HttpStatusCode.BadRequest)]
+    [InlineData("""{"entryId": "login-error-message"}""", HttpStatusCode.BadRequest)]
+    [InlineData("""{"questionIds": ["nope"], "entryId": "login-error-message"}""", HttpStatusCode.NotFound)]
+    public async Task A_bad_assignment_is_a_problem_and_writes_nothing(string body, HttpStatusCode status)
+    {
+        await using var host = Host();
+        using var session = await SeededSessionAsync(host);
+
+        using var response = await session.PostJsonAsync("/admin/api/review", JsonNode.Parse(body)!);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.False(File.Exists(ReviewFile.PathIn(_data.Paths)));
+    }
+}
