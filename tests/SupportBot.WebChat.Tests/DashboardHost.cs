@@ -48,7 +48,8 @@ public sealed class DashboardHost : IAsyncLifetime
             ["Storage:Provider"] = "Sqlite",
             ["Storage:Sqlite:Path"] = Path.Combine(_directory, "supportbot.db"),
             ["DirectLine:Secret"] = "dashboard-test-directline-secret-0123456789abcdef",
-            ["DirectLine:CreationsPerWindow"] = "100000",
+            ["RateLimits:DirectLineCreation:PermitLimit"] = "100000",
+            ["RateLimits:AdminSignIn:PermitLimit"] = "100000",
             ["HelpDesk:AdminPassword"] = Password,
             ["Logging:LogLevel:Default"] = "Warning",
         });
