@@ -1,0 +1,142 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using SupportBot.Bot.Dialogs;
+using SupportBot.Core.Knowledge;
+using SupportBot.Deploy.Tests.Infrastructure;
+using SupportBot.Testing;
+using SupportBot.Web.Tests.Channels;
+using SupportBot.Web.Tests.Hosting;
+
+namespace SupportBot.Web.Tests.ScaleOut;
+
+/// <summary>
+/// The deployment in small: two host processes on one PostgreSQL database behind nginx running the
+/// very nginx.conf that deploy/ ships (upstreams and listen port moved to loopback). Turns of one
+/// conversation that nginx sends to different replicas continue the same dialog.
+/// </summary>
+[Collection(WebHostCollection.Name)]
+[Trait("Category", "ScaleOut")]
+public sealed class ScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+
+    private readonly string _prefix = Directory.CreateTempSubdirectory("supportbot-scaleout-nginx-").FullName;
+    private readonly List<HostProcess> _replicas = [];
+    private TestDatabase? _database;
+    private System.Diagnostics.Process? _nginx;
+    private System.Text.StringBuilder? _nginxLog;
+    private int _port;
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(Processes.Exists("nginx"), "nginx is not installed: tests/run.sh installs Debian's nginx");
+        _database = await PostgreSqlServer.CreateDatabaseAsync();
+        var settings = new Dictionary<string, string>
+        {
+            ["Storage:Provider"] = "PostgreSql",
+            ["ConnectionStrings:SupportBot"] = _database.ConnectionString,
+            // Which replica served a request: each one's own "Request starting" lines.
+            ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
+        };
+        var starting = new[] { HostProcess.StartReadyAsync(model, settings), HostProcess.StartReadyAsync(model, settings) };
+        try
+        {
+            await Task.WhenAll(starting);
+        }
+        finally
+        {
+            _replicas.AddRange(starting.Where(s => s.IsCompletedSuccessfully).Select(s => s.Result));
+        }
+
+        _port = FreePort();
+        var config = Path.Combine(_prefix, "nginx.conf");
+        File.WriteAllText(config, DeployFiles.NginxConfigOnLoopback([.. _replicas.Select(r => r.BaseAddress.Port)], _port));
+        _nginx = Processes.Start("nginx", ["-e", "stderr", "-p", _prefix, "-c", config, "-g", "daemon off;"], _prefix, null, out var log, out _);
+        _nginxLog = log;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_nginx is not null)
+        {
+            await Processes.StopAsync(_nginx, Patience);
+            _nginx.Dispose();
+        }
+
+        foreach (var replica in _replicas)
+        {
+            await replica.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+
+        Directory.Delete(_prefix, recursive: true);
+    }
+
+    [Fact]
+    public async Task Turns_that_nginx_sends_to_alternate_replicas_continue_one_dialog()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}"), Timeout = Patience };
+        await WaitUntilServingAsync(http);
+        var conversation = $"conv-{Guid.NewGuid():N}";
+        var question = TrainingDataLoader.LoadKnowledgeBase(model.TrainingData).Find("login-screen-instead-of-kakaotalk")!.Question;
+
+        var servedBefore = ServedTurns();
+        var asked = await TurnAsync(http, conversation, question);
+        var servedAsked = ServedTurns();
+        var answered = await TurnAsync(http, conversation, "Android");
+        var servedAnswered = ServedTurns();
+
+        // Round robin: the two turns went to different replicas (each served exactly one of them).
+        var first = Enumerable.Range(0, 2).Single(i => servedAsked[i] - servedBefore[i] == 1);
+        Assert.Equal(1, servedAnswered[1 - first] - servedAsked[1 - first]);
+        Assert.Equal(servedAsked[first], servedAnswered[first]);
+        Assert.Contains(BotTexts.English.PlatformQuestion, asked);
+        Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, BotTexts.English.PlatformAnswerIntro, "Android"), answered[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>How many /api/messages requests each replica has logged so far.</summary>
+    private int[] ServedTurns() =>
+        [.. _replicas.Select(r => r.Output.Count(line => line.Contains("Request starting", StringComparison.Ordinal) && line.Contains("/api/messages", StringComparison.Ordinal)))];
+
+    private static async Task<List<string>> TurnAsync(HttpClient client, string conversation, string text)
+    {
+        using var response = await client.PostActivityAsync(Activities.Message("http://127.0.0.1:9", conversation, text, expectReplies: true));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        return body["activities"]!.AsArray().Select(a => (string?)a!["text"]).OfType<string>().ToList();
+    }
+
+    private async Task WaitUntilServingAsync(HttpClient http)
+    {
+        using var timeout = new CancellationTokenSource(Patience);
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync("/readyz", timeout.Token);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.False(timeout.IsCancellationRequested, $"nginx did not serve:\n{Processes.Read(_nginxLog!)}");
+            await Task.Delay(100, CancellationToken.None);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
