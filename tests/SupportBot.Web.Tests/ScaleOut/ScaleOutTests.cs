@@ -99,6 +99,37 @@ public sealed class ScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
         Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, BotTexts.English.PlatformAnswerIntro, "Android"), answered[0], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_replica_killed_mid_conversation_leaves_the_other_to_carry_on()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}"), Timeout = Patience };
+        await WaitUntilServingAsync(http);
+        var conversation = $"conv-{Guid.NewGuid():N}";
+        var question = TrainingDataLoader.LoadKnowledgeBase(model.TrainingData).Find("login-screen-instead-of-kakaotalk")!.Question;
+
+        var servedBefore = ServedTurns();
+        var asked = await TurnAsync(http, conversation, question);
+        var served = ServedTurns();
+        // Killed: the replica round robin sends the next request to, so nginx meets the dead one
+        // and must pass the request on (proxy_next_upstream); the state is the survivor's own.
+        var killed = Enumerable.Range(0, 2).Single(i => served[i] == servedBefore[i]);
+        _replicas[killed].KillAbruptly();
+        var answered = await TurnAsync(http, conversation, "Android");
+        var moreAnswers = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var ready = await http.GetAsync("/readyz");
+            moreAnswers.Add(ready.StatusCode);
+        }
+
+        Assert.Contains(BotTexts.English.PlatformQuestion, asked);
+        Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, BotTexts.English.PlatformAnswerIntro, "Android"), answered[0], StringComparison.Ordinal);
+        Assert.All(moreAnswers, status => Assert.Equal(HttpStatusCode.OK, status));
+        Assert.True(_replicas[killed].HasExited);
+        // nginx did meet the dead replica, and passed those requests on.
+        Assert.Contains("Connection refused", Processes.Read(_nginxLog!), StringComparison.Ordinal);
+    }
+
     /// <summary>How many /api/messages requests each replica has logged so far.</summary>
     private int[] ServedTurns() =>
         [.. _replicas.Select(r => r.Output.Count(line => line.Contains("Request starting", StringComparison.Ordinal) && line.Contains("/api/messages", StringComparison.Ordinal)))];
