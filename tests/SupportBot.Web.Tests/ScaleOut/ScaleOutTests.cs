@@ -80,13 +80,11 @@ public sealed class ScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
     [Fact]
     public async Task Turns_that_nginx_sends_to_alternate_replicas_continue_one_dialog()
     {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}"), Timeout = Patience };
-        await WaitUntilServingAsync(http);
+        using var http = await ClientThroughNginxAsync();
         var conversation = $"conv-{Guid.NewGuid():N}";
-        var question = TrainingDataLoader.LoadKnowledgeBase(model.TrainingData).Find("login-screen-instead-of-kakaotalk")!.Question;
 
         var servedBefore = ServedTurns();
-        var asked = await TurnAsync(http, conversation, question);
+        var asked = await AskThePlatformQuestionAsync(http, conversation);
         var servedAsked = ServedTurns();
         var answered = await TurnAsync(http, conversation, "Android");
         var servedAnswered = ServedTurns();
@@ -102,13 +100,11 @@ public sealed class ScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
     [Fact]
     public async Task A_replica_killed_mid_conversation_leaves_the_other_to_carry_on()
     {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}"), Timeout = Patience };
-        await WaitUntilServingAsync(http);
+        using var http = await ClientThroughNginxAsync();
         var conversation = $"conv-{Guid.NewGuid():N}";
-        var question = TrainingDataLoader.LoadKnowledgeBase(model.TrainingData).Find("login-screen-instead-of-kakaotalk")!.Question;
 
         var servedBefore = ServedTurns();
-        var asked = await TurnAsync(http, conversation, question);
+        var asked = await AskThePlatformQuestionAsync(http, conversation);
         var served = ServedTurns();
         // Killed: the replica round robin sends the next request to, so nginx meets the dead one
         // and must pass the request on (proxy_next_upstream); the state is the survivor's own.
@@ -133,6 +129,17 @@ public sealed class ScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
     /// <summary>How many /api/messages requests each replica has logged so far.</summary>
     private int[] ServedTurns() =>
         [.. _replicas.Select(r => r.Output.Count(line => line.Contains("Request starting", StringComparison.Ordinal) && line.Contains("/api/messages", StringComparison.Ordinal)))];
+
+    /// <summary>The question that the bot answers per platform: its first turn asks which one.</summary>
+    private Task<List<string>> AskThePlatformQuestionAsync(HttpClient http, string conversation) =>
+        TurnAsync(http, conversation, TrainingDataLoader.LoadKnowledgeBase(model.TrainingData).Find("login-screen-instead-of-kakaotalk")!.Question);
+
+    private async Task<HttpClient> ClientThroughNginxAsync()
+    {
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}"), Timeout = Patience };
+        await WaitUntilServingAsync(http);
+        return http;
+    }
 
     private static async Task<List<string>> TurnAsync(HttpClient client, string conversation, string text)
     {
