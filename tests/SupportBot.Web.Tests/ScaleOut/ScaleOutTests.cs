@@ -6,6 +6,7 @@ using SupportBot.Core.Knowledge;
 using SupportBot.Deploy.Tests.Infrastructure;
 using SupportBot.Testing;
 using SupportBot.Web.Tests.Channels;
+using SupportBot.Web.Tests.DirectLine;
 using SupportBot.Web.Tests.Hosting;
 
 namespace SupportBot.Web.Tests.ScaleOut;
@@ -125,6 +126,35 @@ public sealed class ScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
         // nginx did meet the dead replica, and passed those requests on.
         Assert.Contains("Connection refused", Processes.Read(_nginxLog!), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_direct_line_stream_held_on_one_replica_receives_in_order_the_replies_to_a_message_posted_on_the_other()
+    {
+        using var http = await ClientThroughNginxAsync();
+        var throughNginx = new DirectLineCalls(http);
+        var conversation = await throughNginx.StartAsync();
+        Assert.StartsWith($"ws://127.0.0.1:{_port}/", conversation.StreamUrl, StringComparison.Ordinal);
+
+        await using var stream = await ActivityStreamClient.ConnectAsync(conversation.StreamUrl);
+        await stream.ReceiveUntilAsync(s => s.Activities.Count >= 1);
+        var holder = Enumerable.Range(0, 2).Single(i => Served(_replicas[i], $"/conversations/{conversation.Id}/stream") == 1);
+        using var other = _replicas[1 - holder].CreateClient();
+        var question = await new DirectLineCalls(other).SayAsync(conversation, "keyhash mismatch android");
+        await stream.ReceiveUntilAsync(s => s.Activities.Any(a => a.Text() == BotTexts.English.FeedbackQuestion));
+
+        Assert.Equal(0, Served(_replicas[holder], $"/conversations/{conversation.Id}/activities"));
+        Assert.Equal(BotTexts.English.Welcome, stream.Activities[0].Text());
+        Assert.Equal(question, (string?)stream.Activities[1]["id"]);
+        Assert.Contains(stream.Activities, a => a.IsBotMessage());
+        stream.AssertEveryActivityInWatermarkOrder(conversation.Id);
+        var (polled, watermark) = await throughNginx.GetActivitiesAsync(conversation);
+        Assert.Equal(stream.Activities.Select(a => (string?)a["id"]), polled.Select(a => (string?)a["id"]));
+        Assert.Equal(stream.Watermarks[^1], watermark);
+    }
+
+    /// <summary>How many requests to a path ending so this replica has logged.</summary>
+    private static int Served(HostProcess replica, string pathEnd) =>
+        replica.Output.Count(line => line.Contains("Request starting", StringComparison.Ordinal) && line.Contains(pathEnd, StringComparison.Ordinal));
 
     /// <summary>How many /api/messages requests each replica has logged so far.</summary>
     private int[] ServedTurns() =>
