@@ -152,6 +152,34 @@ public sealed class ScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
         Assert.Equal(stream.Watermarks[^1], watermark);
     }
 
+    [Fact]
+    public async Task A_direct_line_client_whose_replica_is_killed_reconnects_and_gets_every_activity_since_its_watermark()
+    {
+        using var http = await ClientThroughNginxAsync();
+        var throughNginx = new DirectLineCalls(http);
+        var conversation = await throughNginx.StartAsync();
+        string watermark;
+        await using (var stream = await ActivityStreamClient.ConnectAsync(conversation.StreamUrl))
+        {
+            await stream.ReceiveUntilAsync(s => s.Activities.Count >= 1);
+            watermark = stream.Watermarks[^1];
+            var holder = Enumerable.Range(0, 2).Single(i => Served(_replicas[i], $"/conversations/{conversation.Id}/stream") == 1);
+            _replicas[holder].KillAbruptly();
+        }
+
+        var question = await throughNginx.SayAsync(conversation, "keyhash mismatch android");
+        var (status, reconnected) = await throughNginx.SendAsync(HttpMethod.Get, $"/conversations/{conversation.Id}?watermark={watermark}", conversation.Token);
+        Assert.Equal(HttpStatusCode.OK, status);
+        await using var resumed = await ActivityStreamClient.ConnectAsync((string)reconnected["streamUrl"]!);
+        await resumed.ReceiveUntilAsync(s => s.Activities.Any(a => a.Text() == BotTexts.English.FeedbackQuestion));
+
+        // Everything after the watermark, from the message on, and nothing before it.
+        Assert.Equal(question, (string?)resumed.Activities[0]["id"]);
+        Assert.Contains(resumed.Activities, a => a.IsBotMessage());
+        var (polled, _) = await throughNginx.GetActivitiesAsync(conversation, watermark);
+        Assert.Equal(polled.Select(a => (string?)a["id"]), resumed.Activities.Select(a => (string?)a["id"]));
+    }
+
     /// <summary>How many requests to a path ending so this replica has logged.</summary>
     private static int Served(HostProcess replica, string pathEnd) =>
         replica.Output.Count(line => line.Contains("Request starting", StringComparison.Ordinal) && line.Contains(pathEnd, StringComparison.Ordinal));
