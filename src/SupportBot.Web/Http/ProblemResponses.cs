@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics;
+using SupportBot.Web.Storage;
 
 namespace SupportBot.Web.Http;
 
@@ -46,6 +47,7 @@ public static class ProblemResponses
             {
                 BadHttpRequestException bad => (bad.StatusCode, BadRequestReason(bad)),
                 TimeoutException => (StatusCodes.Status503ServiceUnavailable, "The service is not ready yet (the model is loading); try again shortly."),
+                _ when DatabaseOutage.IsOutage(exception) => (StatusCodes.Status503ServiceUnavailable, "The database is not reachable right now; try again shortly."),
                 _ => (StatusCodes.Status500InternalServerError, "Something went wrong on our side; the error has been logged."),
             };
 

@@ -101,6 +101,13 @@ public sealed partial class HostProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>What a crash or an OOM kill does: SIGKILL, no shutdown of any kind.</summary>
+    public void KillAbruptly()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
     /// <summary>Waits for the process to end by itself (a bound for a hang, not a measured duration).</summary>
     public async Task<int> WaitForExitAsync()
     {

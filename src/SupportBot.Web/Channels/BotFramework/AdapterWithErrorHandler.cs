@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Security.Claims;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
@@ -7,6 +8,7 @@ using Microsoft.Bot.Schema;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Storage;
 using SupportBot.Bot.Telemetry;
+using SupportBot.Web.Storage;
 using BotChannels = Microsoft.Bot.Connector.Channels;
 
 namespace SupportBot.Web.Channels.BotFramework;
@@ -46,6 +48,15 @@ public sealed class AdapterWithErrorHandler : CloudAdapter
         OnTurnError = async (turnContext, exception) =>
         {
             var activity = turnContext.Activity;
+
+            // With the database away, neither clearing the state nor an apology can be saved, and
+            // the state is sound: the request fails as a whole (503 + Retry-After, see
+            // ProblemResponses) so the channel or client sends the activity again later.
+            if (DatabaseOutage.IsOutage(exception))
+            {
+                ExceptionDispatchInfo.Throw(exception);
+            }
+
             logger.LogError(
                 exception,
                 "Unhandled error in a {ActivityType} turn of conversation {ConversationId} on {ChannelId}",
