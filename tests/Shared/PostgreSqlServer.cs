@@ -69,6 +69,26 @@ public sealed class PostgreSqlServer
         return new TestDatabase(server, name);
     }
 
+    /// <summary>
+    /// A cluster of the caller's own, for a test that stops and starts the server (the shared one
+    /// serves every other test of the process); stopped when disposed.
+    /// </summary>
+    public static Task<PostgreSqlServer> StartOwnAsync() => StartAsync();
+
+    /// <summary>Stops the server the way an operator's restart does (fast: connections are ended).</summary>
+    public Task StopServerAsync() => RunServerToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"]);
+
+    /// <summary>Starts a stopped server again, on the same port with the same data.</summary>
+    public Task StartServerAsync() =>
+        RunServerToolAsync("pg_ctl", ["-D", DataDirectory, "-o", ServerOptions(Port, _directory), "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60", "start"]);
+
+    /// <summary>Stops the cluster of <see cref="StartOwnAsync"/>; the watchdog deletes its folder when the test process ends.</summary>
+    public void StopOwn() => Stop();
+
+    // Durability is worth nothing in a cluster thrown away after the run: no fsync.
+    private static string ServerOptions(int port, string directory) =>
+        $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+
     private static async Task<PostgreSqlServer> StartAsync()
     {
         var binaries = FindBinaries() ?? throw new InvalidOperationException(
@@ -87,9 +107,7 @@ public sealed class PostgreSqlServer
         var server = new PostgreSqlServer(binaries, directory, port);
         await server.RunServerToolAsync("initdb", ["-D", server.DataDirectory, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"]);
 
-        // Durability is worth nothing in a cluster thrown away after the run: no fsync.
-        var options = $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
-        await server.RunServerToolAsync("pg_ctl", ["-D", server.DataDirectory, "-o", options, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60", "start"]);
+        await server.StartServerAsync();
         server.StartWatchdog();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         return server;
