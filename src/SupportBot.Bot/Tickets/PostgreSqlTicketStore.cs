@@ -256,14 +256,6 @@ public sealed class PostgreSqlTicketStore(PostgreSqlDatabase database, TimeProvi
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private static string StateCondition(string state) => state switch
-    {
-        TicketEventState.Pending => Pending,
-        TicketEventState.Delivered => "delivered_at IS NOT NULL",
-        TicketEventState.Dead => "dead_at IS NOT NULL",
-        _ => throw new ArgumentException($"'{state}' is not an event state.", nameof(state)),
-    };
-
     private static async Task InsertEventAsync(NpgsqlConnection connection, long ticketSequence, TicketEvent e, CancellationToken cancellationToken)
     {
         await using var command = connection.Command(

@@ -318,14 +318,6 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private static string StateCondition(string state) => state switch
-    {
-        TicketEventState.Pending => Pending,
-        TicketEventState.Delivered => "delivered_at IS NOT NULL",
-        TicketEventState.Dead => "dead_at IS NOT NULL",
-        _ => throw new ArgumentException($"'{state}' is not an event state.", nameof(state)),
-    };
-
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);

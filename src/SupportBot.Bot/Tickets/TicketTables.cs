@@ -14,6 +14,15 @@ public static class TicketTables
     /// <summary>The condition of an event still to be delivered.</summary>
     public const string Pending = "delivered_at IS NULL AND dead_at IS NULL";
 
+    /// <summary>The condition of the events in one <see cref="TicketEventState"/>.</summary>
+    public static string StateCondition(string state) => state switch
+    {
+        TicketEventState.Pending => Pending,
+        TicketEventState.Delivered => "delivered_at IS NOT NULL",
+        TicketEventState.Dead => "dead_at IS NOT NULL",
+        _ => throw new ArgumentException($"'{state}' is not an event state.", nameof(state)),
+    };
+
     /// <summary>How the questions and the transcript are kept in their text columns.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
