@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging;
 using Npgsql;
+using SupportBot.Bot.Storage;
 using SupportBot.Bot.Storage.PostgreSql;
 
 namespace SupportBot.Bot.Insights;
@@ -7,46 +9,68 @@ namespace SupportBot.Bot.Insights;
 /// Asked questions in PostgreSQL (the <c>asked_questions</c> table of migration 2), shared by every
 /// replica, so the dashboard counts the questions of all of them.
 /// </summary>
-public sealed class PostgreSqlQuestionInsights(PostgreSqlDatabase database) : IQuestionInsights
+/// <remarks>
+/// A turn's questions are queued and written behind it, many turns' in one batch, as transcripts
+/// are: the log is for the dashboard, and a round trip on every turn would be a third on the hot
+/// path. Reads on this replica flush the queue first, so they see what it was told.
+/// </remarks>
+public sealed class PostgreSqlQuestionInsights : IQuestionInsights, IAsyncDisposable
 {
     private const string Columns = "id, conversation_id, asked_at, text, language, outcome, entry_id, score, closest_entry_id, feedback, reviewed_as";
 
+    private readonly PostgreSqlDatabase _database;
+    private readonly WriteBehindQueue<AskedQuestion> _saves;
+
+    public PostgreSqlQuestionInsights(PostgreSqlDatabase database)
+    {
+        _database = database;
+        _saves = new WriteBehindQueue<AskedQuestion>(WriteAsync, database.Loggers.CreateLogger<PostgreSqlQuestionInsights>(), "question insights", database.Name);
+    }
+
     public async Task SaveAsync(IReadOnlyList<AskedQuestion> questions, CancellationToken cancellationToken = default)
     {
-        if (questions.Count == 0)
-        {
-            return;
-        }
-
-        // One round trip for the turn's questions: a batch of upserts.
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection);
         foreach (var question in questions)
         {
-            batch.BatchCommands.Add(PostgreSqlCommands.BatchCommand(
-                $"""
-                INSERT INTO asked_questions ({Columns})
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL)
-                ON CONFLICT (id) DO UPDATE SET outcome = excluded.outcome, entry_id = excluded.entry_id, feedback = excluded.feedback
-                """,
-                question.Id,
-                question.ConversationId,
-                question.AskedAt.ToUniversalTime(),
-                question.Text,
-                question.Language,
-                question.Outcome,
-                question.EntryId,
-                question.Score,
-                question.ClosestEntryId,
-                question.Feedback));
+            await _saves.AppendAsync(question);
         }
+    }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken);
+    /// <summary>Writes what is queued.</summary>
+    public ValueTask DisposeAsync() => _saves.DisposeAsync();
+
+    private async Task WriteAsync(IReadOnlyList<AskedQuestion> queued)
+    {
+        // One statement for the batch. A question and its later feedback may share a batch, and
+        // one INSERT cannot touch a row twice, so each id's saves are merged first: what a later
+        // save can change (outcome, entry, feedback) from the last, the rest from the first.
+        var questions = queued
+            .GroupBy(q => q.Id, StringComparer.Ordinal)
+            .Select(g => g.First() with { Outcome = g.Last().Outcome, EntryId = g.Last().EntryId, Feedback = g.Last().Feedback })
+            .ToList();
+        await using var connection = await _database.OpenConnectionAsync(CancellationToken.None);
+        await using var command = connection.Command(
+            $"""
+            INSERT INTO asked_questions ({Columns})
+            SELECT *, NULL FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[], $10::text[])
+            ON CONFLICT (id) DO UPDATE SET outcome = excluded.outcome, entry_id = excluded.entry_id, feedback = excluded.feedback
+            """,
+            questions.Select(q => q.Id).ToArray(),
+            questions.Select(q => q.ConversationId).ToArray(),
+            questions.Select(q => q.AskedAt.ToUniversalTime()).ToArray(),
+            questions.Select(q => q.Text).ToArray(),
+            questions.Select(q => q.Language).ToArray(),
+            questions.Select(q => q.Outcome).ToArray(),
+            questions.Select(q => q.EntryId).ToArray(),
+            questions.Select(q => q.Score).ToArray(),
+            questions.Select(q => q.ClosestEntryId).ToArray(),
+            questions.Select(q => q.Feedback).ToArray());
+        await command.ExecuteNonQueryAsync();
     }
 
     public async Task<IReadOnlyList<AskedQuestion>> ListAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await _saves.FlushAsync();
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.Command(
             $"SELECT {Columns} FROM asked_questions WHERE asked_at >= $1 AND asked_at < $2 ORDER BY asked_at, id LIMIT $3",
             from.ToUniversalTime(),
@@ -80,7 +104,8 @@ public sealed class PostgreSqlQuestionInsights(PostgreSqlDatabase database) : IQ
             return 0;
         }
 
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await _saves.FlushAsync();
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.Command(
             "UPDATE asked_questions SET reviewed_as = $1 WHERE id = ANY($2)",
             reviewedAs,

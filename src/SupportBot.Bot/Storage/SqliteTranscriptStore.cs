@@ -25,7 +25,7 @@ public sealed class SqliteTranscriptStore : IBatchedTranscriptStore, IAsyncDispo
     public const int PageSize = TranscriptPages.PageSize;
 
     private readonly SqliteDatabase _database;
-    private readonly TranscriptAppendQueue _appends;
+    private readonly WriteBehindQueue<TranscriptAppend> _appends;
 
     /// <summary>Transcripts in the SQLite file at <paramref name="databasePath"/> (created if missing).</summary>
     public SqliteTranscriptStore(string databasePath)
@@ -38,7 +38,7 @@ public sealed class SqliteTranscriptStore : IBatchedTranscriptStore, IAsyncDispo
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
-        _appends = new TranscriptAppendQueue(InsertAsync, (ILogger?)logger ?? NullLogger.Instance, database.Path);
+        _appends = new WriteBehindQueue<TranscriptAppend>(InsertAsync, (ILogger?)logger ?? NullLogger.Instance, "transcript activities", database.Path);
     }
 
     /// <summary>Writes what is queued and stops the writer (the host disposes the store on shutdown).</summary>

@@ -46,6 +46,19 @@ public abstract class QuestionInsightsContractTests
     }
 
     [Fact]
+    public async Task A_question_and_its_feedback_saved_one_right_after_the_other_are_one_row_with_the_feedback()
+    {
+        await Store.SaveAsync([Question("q1", Monday), Question("q2", Monday)]);
+        await Store.SaveAsync([Question("q1", Monday.AddMinutes(1)) with { Feedback = QuestionFeedback.Helpful }]);
+
+        var stored = await AllAsync();
+
+        Assert.Equal(["q1", "q2"], stored.Select(q => q.Id));
+        Assert.Equal((Monday, QuestionFeedback.Helpful), (stored[0].AskedAt, stored[0].Feedback));
+        Assert.Null(stored[1].Feedback);
+    }
+
+    [Fact]
     public async Task Listing_keeps_the_window_from_inclusive_to_exclusive_oldest_first_up_to_the_limit()
     {
         await Store.SaveAsync([Question("c", Monday.AddDays(2)), Question("a", Monday), Question("b", Monday.AddDays(1)), Question("d", Monday.AddDays(3))]);

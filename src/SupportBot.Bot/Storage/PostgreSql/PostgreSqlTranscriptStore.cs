@@ -16,13 +16,13 @@ namespace SupportBot.Bot.Storage.PostgreSql;
 public sealed class PostgreSqlTranscriptStore : IBatchedTranscriptStore, IAsyncDisposable
 {
     private readonly PostgreSqlDatabase _database;
-    private readonly TranscriptAppendQueue _appends;
+    private readonly WriteBehindQueue<TranscriptAppend> _appends;
 
     public PostgreSqlTranscriptStore(PostgreSqlDatabase database)
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
-        _appends = new TranscriptAppendQueue(InsertAsync, database.Loggers.CreateLogger<PostgreSqlTranscriptStore>(), database.Name);
+        _appends = new WriteBehindQueue<TranscriptAppend>(InsertAsync, database.Loggers.CreateLogger<PostgreSqlTranscriptStore>(), "transcript activities", database.Name);
     }
 
     /// <summary>Writes what is queued and stops the writer (the host disposes the store on shutdown).</summary>

@@ -7,23 +7,25 @@ namespace SupportBot.Bot.Storage;
 public sealed record TranscriptAppend(string ChannelId, string ConversationId, string? ActivityId, DateTimeOffset Timestamp, string Json);
 
 /// <summary>
-/// The group commit of a database transcript store: appends are queued and one background writer
-/// inserts whatever has gathered (a turn's message and its replies, or several conversations'
-/// turns) in one batch, off the turn's path.
+/// The group commit of a database store whose rows a turn only adds (transcripts, the question
+/// log): items are queued and one background writer writes whatever has gathered (a turn's
+/// message and its replies, or several conversations' turns) in one batch, off the turn's path.
 /// </summary>
 /// <remarks>
 /// An append completes once queued; <see cref="FlushAsync"/> completes when every append queued
 /// before it is committed, so reads see what was logged before them. A crash of the process can
-/// lose the last few milliseconds of transcript, never bot state.
+/// lose the last few milliseconds of what was queued, never bot state.
 /// </remarks>
-public sealed class TranscriptAppendQueue : IAsyncDisposable
+public sealed class WriteBehindQueue<T> : IAsyncDisposable
+    where T : class
 {
     // Enough to absorb bursts; beyond it, logging waits for the writer rather than growing memory.
     private const int QueueCapacity = 10_000;
     private const int MaxBatch = 256;
 
-    private readonly Func<IReadOnlyList<TranscriptAppend>, Task> _insert;
+    private readonly Func<IReadOnlyList<T>, Task> _insert;
     private readonly ILogger _logger;
+    private readonly string _what;
     private readonly string _database;
     private readonly Channel<Pending> _appends = Channel.CreateBounded<Pending>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -31,15 +33,17 @@ public sealed class TranscriptAppendQueue : IAsyncDisposable
     private readonly Task _writer;
 
     /// <summary>A queue whose batches <paramref name="insert"/> writes in one transaction.</summary>
-    public TranscriptAppendQueue(Func<IReadOnlyList<TranscriptAppend>, Task> insert, ILogger logger, string database)
+    /// <param name="what">What is written, plural, for log messages ("transcript activities").</param>
+    public WriteBehindQueue(Func<IReadOnlyList<T>, Task> insert, ILogger logger, string what, string database)
     {
         _insert = insert;
         _logger = logger;
+        _what = what;
         _database = database;
         _writer = Task.Run(WriteAppendsAsync);
     }
 
-    public ValueTask AppendAsync(TranscriptAppend append) => _appends.Writer.WriteAsync(new Pending(append));
+    public ValueTask AppendAsync(T append) => _appends.Writer.WriteAsync(new Pending(append));
 
     /// <summary>Completes when every append queued before it is committed.</summary>
     public async Task FlushAsync()
@@ -95,14 +99,14 @@ public sealed class TranscriptAppendQueue : IAsyncDisposable
             catch (Exception ex)
             {
                 // The writer goes on; a flush waiting on this batch sees the failure.
-                _logger.LogError(ex, "Could not write {Count} transcript activities to {Database}", appends.Count, _database);
+                _logger.LogError(ex, "Could not write {Count} {What} to {Database}", appends.Count, _what, _database);
                 batch.ForEach(a => a.Committed.TrySetException(ex));
             }
         }
     }
 
     /// <summary>An append, or a barrier (no append) that a flush waits on.</summary>
-    private sealed record Pending(TranscriptAppend? Append)
+    private sealed record Pending(T? Append)
     {
         public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
