@@ -27,22 +27,27 @@ public sealed class PostgreSqlServer
     /// <summary>The environment variable naming another folder with initdb and pg_ctl (a PostgreSQL not from Debian's package).</summary>
     public const string BinariesVariable = "SUPPORTBOT_POSTGRES_BIN";
 
-    private static readonly Lazy<Task<PostgreSqlServer>> Shared = new(StartAsync);
+    private static readonly Lazy<Task<PostgreSqlServer>> Shared = new(() => StartAsync(durable: false, settings: []));
 
     private readonly string _binaries;
     private readonly string _directory;
+    private readonly bool _durable;
+    private readonly IReadOnlyList<string> _settings;
     private int _stopped;
 
-    private PostgreSqlServer(string binaries, string directory, int port)
+    private PostgreSqlServer(string binaries, string directory, int port, bool durable, IReadOnlyList<string> settings)
     {
         _binaries = binaries;
         _directory = directory;
         Port = port;
+        _durable = durable;
+        _settings = settings;
     }
 
     public int Port { get; }
 
-    private string DataDirectory => Path.Combine(_directory, "data");
+    /// <summary>The cluster's data folder (its postmaster.pid names the server process).</summary>
+    public string DataDirectory => Path.Combine(_directory, "data");
 
     /// <summary>The server of this test process, started on first call.</summary>
     public static Task<PostgreSqlServer> GetAsync() => Shared.Value;
@@ -71,25 +76,36 @@ public sealed class PostgreSqlServer
 
     /// <summary>
     /// A cluster of the caller's own, for a test that stops and starts the server (the shared one
-    /// serves every other test of the process); stopped when disposed.
+    /// serves every other test of the process), or a load test that measures it; stopped by <see cref="StopOwn"/>.
     /// </summary>
-    public static Task<PostgreSqlServer> StartOwnAsync() => StartAsync();
+    /// <param name="durable">Keep PostgreSQL's default durability (fsync, synchronous commit), as a production server has it, instead of the test default of none.</param>
+    /// <param name="settings">More server settings, each <c>name=value</c> (e.g. <c>shared_preload_libraries=pg_stat_statements</c>).</param>
+    public static Task<PostgreSqlServer> StartOwnAsync(bool durable = false, params string[] settings) => StartAsync(durable, settings);
 
     /// <summary>Stops the server the way an operator's restart does (fast: connections are ended).</summary>
     public Task StopServerAsync() => RunServerToolAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"]);
 
     /// <summary>Starts a stopped server again, on the same port with the same data.</summary>
     public Task StartServerAsync() =>
-        RunServerToolAsync("pg_ctl", ["-D", DataDirectory, "-o", ServerOptions(Port, _directory), "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60", "start"]);
+        RunServerToolAsync("pg_ctl", ["-D", DataDirectory, "-o", ServerOptions(), "-l", Path.Combine(_directory, "server.log"), "-w", "-t", "60", "start"]);
 
     /// <summary>Stops the cluster of <see cref="StartOwnAsync"/>; the watchdog deletes its folder when the test process ends.</summary>
     public void StopOwn() => Stop();
 
-    // Durability is worth nothing in a cluster thrown away after the run: no fsync.
-    private static string ServerOptions(int port, string directory) =>
-        $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
+    // Durability is worth nothing in a cluster thrown away after the run: no fsync, unless the
+    // cluster is there to be measured.
+    private string ServerOptions()
+    {
+        var options = $"-p {Port} -k {_directory} -c listen_addresses=127.0.0.1 -c max_connections=300";
+        if (!_durable)
+        {
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+        }
 
-    private static async Task<PostgreSqlServer> StartAsync()
+        return string.Concat(options, string.Concat(_settings.Select(s => $" -c {s}")));
+    }
+
+    private static async Task<PostgreSqlServer> StartAsync(bool durable, IReadOnlyList<string> settings)
     {
         var binaries = FindBinaries() ?? throw new InvalidOperationException(
             $"The PostgreSQL server binaries (initdb, pg_ctl) were not found under {BinariesRoot}/<version>/bin (or in ${BinariesVariable}). "
@@ -104,7 +120,7 @@ public sealed class PostgreSqlServer
         }
 
         var port = FreePort();
-        var server = new PostgreSqlServer(binaries, directory, port);
+        var server = new PostgreSqlServer(binaries, directory, port, durable, settings);
         await server.RunServerToolAsync("initdb", ["-D", server.DataDirectory, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"]);
 
         await server.StartServerAsync();

@@ -18,6 +18,8 @@ public sealed class BotProcess : IDisposable
 
     public Uri BaseUri { get; }
 
+    public int Id => _process.Id;
+
     public Stopwatch SinceStart { get; }
 
     public Uri Messages => new(BaseUri, "/api/messages");

@@ -83,6 +83,42 @@ public sealed class DirectLineLoad(HttpClient http, Uri host, string secret, IRe
         }
     }
 
+    /// <summary>
+    /// Opens WebSocket conversations (each started and welcomed, as a Web Chat page that was opened
+    /// and left) up to each of <paramref name="steps"/> in turn, and samples memory once each step
+    /// has settled. Returns the samples and how many sockets were still open at the last step.
+    /// </summary>
+    public async Task<(List<(int Open, IReadOnlyDictionary<string, double> Mb)> Samples, int OpenAtEnd)> MemoryPerSocketAsync(
+        IReadOnlyList<int> steps, Func<IReadOnlyDictionary<string, double>> sampleMb, TimeSpan settle)
+    {
+        var conversations = new List<Conversation>(steps.Max());
+        var samples = new List<(int, IReadOnlyDictionary<string, double>)>();
+        try
+        {
+            foreach (var step in steps)
+            {
+                while (conversations.Count < step)
+                {
+                    var batch = Math.Min(50, step - conversations.Count);
+                    conversations.AddRange(await Task.WhenAll(Enumerable.Range(0, batch).Select(_ => OpenAsync())));
+                }
+
+                await Task.Delay(settle);
+                Console.Error.WriteLine($"{conversations.Count} WebSockets open");
+                samples.Add((conversations.Count, sampleMb()));
+            }
+
+            return (samples, conversations.Count(c => c.IsOpen));
+        }
+        finally
+        {
+            foreach (var batch in conversations.Chunk(200))
+            {
+                await Task.WhenAll(batch.Select(c => c.DisposeAsync().AsTask()));
+            }
+        }
+    }
+
     private async Task<Conversation> OpenAsync()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(host, "/v3/directline/conversations"));

@@ -5,8 +5,11 @@ using System.Text;
 namespace SupportBot.LoadTest;
 
 /// <summary>Turns per second and latency percentiles of one bot under N concurrent Emulator-style clients.</summary>
+/// <remarks><see cref="OtherCpuMsPerTurn"/>: CPU per turn of the other processes a turn passes through (nginx, PostgreSQL), by name.</remarks>
 public sealed record LoadResult(string Target, int Clients, int Turns, int Errors, double Seconds, double P50Ms, double P90Ms, double P99Ms, double PeakRssMb, double CpuMsPerTurn)
 {
+    public IReadOnlyDictionary<string, double> OtherCpuMsPerTurn { get; init; } = new Dictionary<string, double>();
+
     public double TurnsPerSecond => Turns / Seconds;
 }
 
@@ -16,8 +19,17 @@ public sealed record LoadResult(string Target, int Clients, int Turns, int Error
 /// </summary>
 public sealed class LoadGenerator(HttpClient http, IReadOnlyList<string> questions)
 {
-    public async Task<LoadResult> RunAsync(string target, Uri endpoint, int clients, TimeSpan warmup, TimeSpan duration, Func<double>? sampleRssMb, Func<TimeSpan> cpuTime)
+    public async Task<LoadResult> RunAsync(
+        string target,
+        Uri endpoint,
+        int clients,
+        TimeSpan warmup,
+        TimeSpan duration,
+        Func<double>? sampleRssMb,
+        Func<TimeSpan> cpuTime,
+        IReadOnlyDictionary<string, Func<TimeSpan>>? otherCpuTimes = null)
     {
+        otherCpuTimes ??= new Dictionary<string, Func<TimeSpan>>();
         await RunPhaseAsync(endpoint, clients, warmup, record: null, runId: $"warm-{Guid.NewGuid():N}");
 
         var latencies = new List<double>[clients];
@@ -34,15 +46,22 @@ public sealed class LoadGenerator(HttpClient http, IReadOnlyList<string> questio
         });
 
         var cpuBefore = cpuTime();
+        var othersBefore = otherCpuTimes.ToDictionary(o => o.Key, o => o.Value());
         var stopwatch = Stopwatch.StartNew();
         errors = await RunPhaseAsync(endpoint, clients, duration, record: latencies, runId: $"run-{Guid.NewGuid():N}");
         var seconds = stopwatch.Elapsed.TotalSeconds;
         var cpu = cpuTime() - cpuBefore;
+        var others = otherCpuTimes.ToDictionary(o => o.Key, o => o.Value() - othersBefore[o.Key]);
         await sampling.CancelAsync();
         await sampler;
 
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new LoadResult(target, clients, all.Length, errors, seconds, Percentile(all, 0.50), Percentile(all, 0.90), Percentile(all, 0.99), peakRss, all.Length == 0 ? 0 : cpu.TotalMilliseconds / all.Length);
+        return new LoadResult(target, clients, all.Length, errors, seconds, Percentile(all, 0.50), Percentile(all, 0.90), Percentile(all, 0.99), peakRss, PerTurn(cpu))
+        {
+            OtherCpuMsPerTurn = others.ToDictionary(o => o.Key, o => PerTurn(o.Value)),
+        };
+
+        double PerTurn(TimeSpan time) => all.Length == 0 ? 0 : time.TotalMilliseconds / all.Length;
     }
 
     private async Task<int> RunPhaseAsync(Uri endpoint, int clients, TimeSpan duration, List<double>[]? record, string runId)

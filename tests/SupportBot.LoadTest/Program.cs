@@ -6,6 +6,9 @@ using SupportBot.LoadTest;
 // Starts the bare echo bot and SupportBot as separate processes and loads each in turn.
 //   dotnet run -c Release --no-build --project tests/SupportBot.LoadTest -- directline [--questions 200] [--conversations 200] [--hold 60] [--storage Sqlite|Memory]
 // Starts SupportBot and measures its Direct Line: POST-to-answer on the WebSocket, and memory with many open WebSockets.
+//   dotnet run -c Release --no-build --project tests/SupportBot.LoadTest -- scaleout [--clients 8] [--seconds 20] [--warmup 45] [--rounds 2] [--sockets 3000]
+// Starts a durable PostgreSQL, two SupportBot replicas on it behind nginx (deploy/nginx/nginx.conf), one on SQLite and
+// the echo bot; loads each in turn, counts PostgreSQL's statements per turn, then holds WebSockets through nginx.
 if (args.Length > 0 && args[0] == "echo-host")
 {
     await EchoBotHost.RunAsync(args[1..]);
@@ -64,6 +67,15 @@ var environment = new Dictionary<string, string>
 if (directLine)
 {
     return await RunDirectLineAsync();
+}
+
+if (args.Length > 0 && args[0] == "scaleout")
+{
+    var sockets = Option("sockets", 3000);
+    var run = new ScaleOutRun(webDll, Path.Combine(AppContext.BaseDirectory, "SupportBot.LoadTest.dll"), environment, questions, http);
+    var code = await run.RunAsync(clients, TimeSpan.FromSeconds(warmup), TimeSpan.FromSeconds(seconds), rounds, [0, sockets / 3, sockets * 2 / 3, sockets]);
+    work.Delete(recursive: true);
+    return code;
 }
 
 Console.Error.WriteLine($"Load: {clients} clients, {warmup} s warm-up + {seconds} s per run, {rounds} rounds, on {Environment.ProcessorCount} cores");
