@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Dialogs;
+using SupportBot.Bot.Storage;
 using SupportBot.Bot.Telemetry;
 
 namespace SupportBot.Bot;
@@ -19,8 +20,8 @@ public static class SupportBotServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<BotTelemetry>();
         services.AddSingleton<TurnTelemetryMiddleware>();
-        services.AddSingleton<ConversationState>();
-        services.AddSingleton<UserState>();
+        services.AddSingleton(sp => new ConversationState(new FirstSaveGuard(sp.GetRequiredService<IStorage>())));
+        services.AddSingleton(sp => new UserState(new FirstSaveGuard(sp.GetRequiredService<IStorage>())));
         services.AddSingleton<Replies>();
         services.AddSingleton<QuestionRouter>();
         services.AddSingleton<HandoffOffers>();
