@@ -88,7 +88,8 @@ public sealed class DirectLineLoad(HttpClient http, Uri host, string secret, IRe
     /// and left) up to each of <paramref name="steps"/> in turn, and samples memory once each step
     /// has settled. Returns the samples and how many sockets were still open at the last step.
     /// </summary>
-    public async Task<(List<(int Open, IReadOnlyDictionary<string, double> Mb)> Samples, int OpenAtEnd)> MemoryPerSocketAsync(
+    /// <remarks>A conversation that cannot be opened ends the run at the last step reached, with the reason (a limit met).</remarks>
+    public async Task<(List<(int Open, IReadOnlyDictionary<string, double> Mb)> Samples, int OpenAtEnd, string? Failure)> MemoryPerSocketAsync(
         IReadOnlyList<int> steps, Func<IReadOnlyDictionary<string, double>> sampleMb, TimeSpan settle)
     {
         var conversations = new List<Conversation>(steps.Max());
@@ -99,8 +100,12 @@ public sealed class DirectLineLoad(HttpClient http, Uri host, string secret, IRe
             {
                 while (conversations.Count < step)
                 {
-                    var batch = Math.Min(50, step - conversations.Count);
-                    conversations.AddRange(await Task.WhenAll(Enumerable.Range(0, batch).Select(_ => OpenAsync())));
+                    var batch = await Task.WhenAll(Enumerable.Range(0, Math.Min(50, step - conversations.Count)).Select(_ => TryOpenAsync()));
+                    conversations.AddRange(batch.Where(c => c.Conversation is not null).Select(c => c.Conversation!));
+                    if (batch.FirstOrDefault(c => c.Failure is not null).Failure is { } failure)
+                    {
+                        return (samples, conversations.Count(c => c.IsOpen), $"opening conversation {conversations.Count + 1} failed: {failure}");
+                    }
                 }
 
                 await Task.Delay(settle);
@@ -108,7 +113,7 @@ public sealed class DirectLineLoad(HttpClient http, Uri host, string secret, IRe
                 samples.Add((conversations.Count, sampleMb()));
             }
 
-            return (samples, conversations.Count(c => c.IsOpen));
+            return (samples, conversations.Count(c => c.IsOpen), null);
         }
         finally
         {
@@ -116,6 +121,18 @@ public sealed class DirectLineLoad(HttpClient http, Uri host, string secret, IRe
             {
                 await Task.WhenAll(batch.Select(c => c.DisposeAsync().AsTask()));
             }
+        }
+    }
+
+    private async Task<(Conversation? Conversation, string? Failure)> TryOpenAsync()
+    {
+        try
+        {
+            return (await OpenAsync(), null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or WebSocketException or IOException)
+        {
+            return (null, ex.GetBaseException().Message);
         }
     }
 

@@ -94,7 +94,7 @@ public sealed class ScaleOutRun(string webDll, string echoDll, IDictionary<strin
 
             Console.Error.WriteLine("Memory per open Direct Line WebSocket, through nginx");
             var directLine = new DirectLineLoad(http, balancer, secret, questions);
-            var (samples, openAtEnd) = await directLine.MemoryPerSocketAsync(
+            var (samples, openAtEnd, failure) = await directLine.MemoryPerSocketAsync(
                 socketSteps,
                 () => new Dictionary<string, double>
                 {
@@ -103,7 +103,14 @@ public sealed class ScaleOutRun(string webDll, string echoDll, IDictionary<strin
                 },
                 settle: TimeSpan.FromSeconds(10));
             Console.WriteLine(FormatMemory(samples, openAtEnd));
-            return results.Sum(r => r.Errors) == 0 && openAtEnd == socketSteps[^1] ? 0 : 3;
+            if (failure is not null)
+            {
+                // Which limit was met: nginx says so in its error log ("worker_connections are not enough").
+                Console.WriteLine($"Stopped: {failure}");
+                Console.WriteLine($"nginx: {string.Join(" / ", Processes.Read(nginxLog).Split('\n').Where(l => l.Contains('[', StringComparison.Ordinal)).Distinct().TakeLast(5))}");
+            }
+
+            return results.Sum(r => r.Errors) == 0 && failure is null && openAtEnd == socketSteps[^1] ? 0 : 3;
         }
         finally
         {
@@ -227,6 +234,11 @@ public sealed class ScaleOutRun(string webDll, string echoDll, IDictionary<strin
         foreach (var (open, mb) in samples)
         {
             table.AppendLine(CultureInfo.InvariantCulture, $"| {open} | {mb["replicas"]:F0} | {mb["nginx"]:F1} |");
+        }
+
+        if (samples.Count < 2)
+        {
+            return table.ToString();
         }
 
         var (first, last) = (samples[0], samples[^1]);
