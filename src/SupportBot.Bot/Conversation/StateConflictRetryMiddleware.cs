@@ -12,8 +12,9 @@ namespace SupportBot.Bot.Conversation;
 /// </summary>
 /// <remarks>
 /// Placed last, right around the bot, so the transcript and the typing indicator see the turn
-/// once. The replies of an attempt that lost the race were already sent; the retry answers again
-/// from the state the other turn left, and its state change is kept with the other turn's.
+/// once. The retry answers again from the state the other turn left, and its state change is kept
+/// with the other turn's. Replies of the losing attempt that were held for an expectReplies
+/// response are withdrawn; replies already sent (a channel's reply POSTs, Direct Line) stay sent.
 /// </remarks>
 public sealed class StateConflictRetryMiddleware(ConversationState conversationState, UserState userState, ILogger logger) : IMiddleware
 {
@@ -22,6 +23,10 @@ public sealed class StateConflictRetryMiddleware(ConversationState conversationS
 
     public async Task OnTurnAsync(ITurnContext turnContext, NextDelegate next, CancellationToken cancellationToken = default)
     {
+        // Replies to an "expectReplies" request are held until the turn ends: the ones of an
+        // attempt that lost can still be withdrawn, so the caller gets only the retry's.
+        var heldReplies = (turnContext as TurnContext)?.BufferedReplyActivities;
+        var heldBefore = heldReplies?.Count ?? 0;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -31,6 +36,7 @@ public sealed class StateConflictRetryMiddleware(ConversationState conversationS
             }
             catch (Exception ex) when (ETagConflictException.IsConflict(ex) && attempt < MaxAttempts)
             {
+                heldReplies?.RemoveRange(heldBefore, heldReplies.Count - heldBefore);
                 logger.LogWarning(
                     "State of conversation {ConversationId} changed during a turn (attempt {Attempt}); running the turn again on the new state",
                     turnContext.Activity.Conversation?.Id,
