@@ -167,6 +167,8 @@ public sealed class ScaleOutRun(string webDll, string echoDll, IDictionary<strin
             await reset.ExecuteNonQueryAsync();
         }
 
+        var walBefore = await ScalarAsync<string>(connection, "SELECT pg_current_wal_lsn()::text");
+
         var result = await load.RunAsync("statements", endpoint, clients, TimeSpan.Zero, TimeSpan.FromSeconds(10), null, () => TimeSpan.Zero);
         // Let the background writers flush what the last turns queued.
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -200,7 +202,28 @@ public sealed class ScaleOutRun(string webDll, string echoDll, IDictionary<strin
         }
 
         table.AppendLine(CultureInfo.InvariantCulture, $"| **all** | {total} | **{(double)total / turns:F3}** | |");
+
+        // What the disk takes: write-ahead log per turn, and each table's size per row (for retention).
+        var wal = await ScalarAsync<decimal>(connection, $"SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '{walBefore}')");
+        table.AppendLine();
+        table.AppendLine(CultureInfo.InvariantCulture, $"Write-ahead log: {wal / turns / 1024:F1} KB per turn.");
+        table.AppendLine();
+        table.AppendLine("| table | rows | size (with indexes) | per row |");
+        table.AppendLine("| --- | --- | --- | --- |");
+        foreach (var name in new[] { "bot_state", "transcript_activities", "asked_questions" })
+        {
+            var rows = await ScalarAsync<long>(connection, $"SELECT count(*) FROM {name}");
+            var bytes = await ScalarAsync<long>(connection, $"SELECT pg_total_relation_size('{name}')");
+            table.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {rows} | {bytes / 1048576.0:F1} MB | {(rows == 0 ? 0 : bytes / rows)} B |");
+        }
+
         return table.ToString();
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)Convert.ChangeType((await command.ExecuteScalarAsync())!, typeof(T), CultureInfo.InvariantCulture);
     }
 
     private static string FormatLoad(List<LoadResult> results, int rounds)
