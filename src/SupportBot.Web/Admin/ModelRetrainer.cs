@@ -26,11 +26,13 @@ public sealed record RetrainStatus(
 /// Retrains the classifier from training-data/ (review/ included) while the host keeps answering
 /// with the current model: one run at a time, in the background. Training is the CLI's own entry
 /// point (<see cref="IntentModelFile.TrainAndSave"/>), which writes the model file atomically; the
-/// new model is then put in service at once. Both models are measured on the held-out set.
+/// new model is then put in service at once, and published to the other replicas on PostgreSQL
+/// (<see cref="SharedIntentModel"/>). Both models are measured on the held-out set.
 /// </summary>
 public sealed class ModelRetrainer(
     ClassifierFiles files,
     ReloadingIntentClassifier classifier,
+    SharedIntentModel sharedModel,
     DecisionPolicy policy,
     ILoggerFactory loggers,
     TimeProvider time,
@@ -74,12 +76,12 @@ public sealed class ModelRetrainer(
             }
 
             _status = new RetrainStatus(RetrainStatus.Running, time.GetUtcNow(), null, "measuring the current model", null, null, null, null);
-            _run = Task.Run(Run);
+            _run = Task.Run(RunAsync);
             return true;
         }
     }
 
-    private void Run()
+    private async Task RunAsync()
     {
         try
         {
@@ -95,7 +97,8 @@ public sealed class ModelRetrainer(
             var (trained, metrics) = IntentModelFile.TrainAndSave(files.TrainingData, files.ModelPath, loggers);
             Update(s => s with { Step = "measuring the new model" });
             var after = HeldOutAccuracy(trained, heldOut);
-            classifier.Publish(trained);
+            Update(s => s with { Step = "putting the new model in service" });
+            await sharedModel.PutRetrainedInServiceAsync(trained, metrics, CancellationToken.None);
 
             logger.LogInformation(
                 "Retrained on {Utterances} utterances in {Seconds:F1} s and put in service; held-out top-1 accuracy {Before:P1} before, {After:P1} after",
