@@ -1,3 +1,4 @@
+using SupportBot.Bot.Insights;
 using SupportBot.Core.Classification;
 using SupportBot.Core.Evaluation;
 using SupportBot.Core.Knowledge;
@@ -27,12 +28,14 @@ public sealed record RetrainStatus(
 /// with the current model: one run at a time, in the background. Training is the CLI's own entry
 /// point (<see cref="IntentModelFile.TrainAndSave"/>), which writes the model file atomically; the
 /// new model is then put in service at once, and published to the other replicas on PostgreSQL
-/// (<see cref="SharedIntentModel"/>). Both models are measured on the held-out set.
+/// (<see cref="SharedIntentModel"/>), after adding to this replica's review file the assignments
+/// made on the others. Both models are measured on the held-out set.
 /// </summary>
 public sealed class ModelRetrainer(
     ClassifierFiles files,
     ReloadingIntentClassifier classifier,
     SharedIntentModel sharedModel,
+    IQuestionInsights insights,
     DecisionPolicy policy,
     ILoggerFactory loggers,
     TimeProvider time,
@@ -86,6 +89,11 @@ public sealed class ModelRetrainer(
         try
         {
             logger.LogInformation("Retraining {ModelPath} from {DataPath}", files.ModelPath, files.TrainingData.Root);
+            if (sharedModel.Enabled)
+            {
+                await GatherAssignmentsAsync();
+            }
+
             var knowledgeBase = TrainingDataLoader.LoadKnowledgeBase(files.TrainingData);
             var training = TrainingDataLoader.LoadTraining(files.TrainingData, knowledgeBase);
             var heldOut = TrainingDataLoader.LoadHeldOut(files.TrainingData, knowledgeBase, training);
@@ -116,6 +124,35 @@ public sealed class ModelRetrainer(
             var error = ex is KnowledgeBaseException ? ex.Message : $"Training failed: {ex.Message}";
             Update(s => s with { State = RetrainStatus.Failed, Step = null, Error = error, FinishedAt = time.GetUtcNow() });
         }
+    }
+
+    /// <summary>
+    /// Adds to this replica's review file the questions assigned on the dashboard of any replica
+    /// (the shared database knows them all), so that a retraining behind a load balancer learns
+    /// every assignment, not only those that happened to reach this replica.
+    /// </summary>
+    private async Task GatherAssignmentsAsync()
+    {
+        Update(s => s with { Step = "gathering the assignments made on every replica" });
+        var now = time.GetUtcNow();
+        var assigned = (await insights.ListAsync(now.AddDays(-DashboardApi.MaxDays), now.AddDays(1), DashboardApi.MaxQuestions))
+            .Where(q => q.ReviewedAs is not null)
+            .GroupBy(q => q.ReviewedAs!, StringComparer.Ordinal);
+        var added = 0;
+        await DashboardApi.ReviewFileLock.WaitAsync();
+        try
+        {
+            foreach (var intent in assigned)
+            {
+                added += ReviewFile.Append(files.TrainingData, intent.Key, intent.Select(q => q.Text)).Count;
+            }
+        }
+        finally
+        {
+            DashboardApi.ReviewFileLock.Release();
+        }
+
+        logger.LogInformation("{Added} utterances assigned on other replicas added to {ReviewFile}", added, ReviewFile.PathIn(files.TrainingData));
     }
 
     private double HeldOutAccuracy(IIntentClassifier model, IReadOnlyList<LabeledUtterance> heldOut)
