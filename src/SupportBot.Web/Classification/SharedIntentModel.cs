@@ -199,10 +199,15 @@ public sealed class SharedIntentModel(
             {
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                // The poll reports the outage (once); listening resumes when the database is back.
-                logger.LogDebug(ex, "Not listening for published models; retrying after {PollInterval}", options.Value.PollInterval);
+                // The poll reports an outage (once) and keeps the replica in step meanwhile; an
+                // error here must never end the loop, which would stop the host.
+                logger.Log(
+                    ex is NpgsqlException or TimeoutException or IOException ? LogLevel.Debug : LogLevel.Warning,
+                    ex,
+                    "Not listening for published models; retrying after {PollInterval}",
+                    options.Value.PollInterval);
                 await Task.Delay(options.Value.PollInterval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
