@@ -158,6 +158,33 @@ public sealed class SharedModelTests(TrainedModelFixture model) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_replica_starting_while_the_database_is_down_serves_its_local_model_and_publishes_it_once_the_database_is_back()
+    {
+        var server = await PostgreSqlServer.StartOwnAsync();
+        try
+        {
+            await server.StopServerAsync();
+            await using var replica = Replica(out var data, out var modelPath, new NpgsqlConnectionStringBuilder(server.ConnectionString("postgres")) { Timeout = 2 }.ToString());
+            using var api = replica.CreateClient();
+            var shared = replica.Services.GetRequiredService<SharedIntentModel>();
+
+            var whileDown = await AskAsync(api, "keyhash mismatch android");
+            await server.StartServerAsync();
+            await Eventually.UntilAsync(() => shared.ServedVersion > 0, "the local model to be published once the database is back");
+
+            Assert.Equal("answer", whileDown["outcome"]!.GetValue<string>());
+            await using var database = new PostgreSqlDatabase(server.ConnectionString("postgres"));
+            var published = await new PostgreSqlModelStore(database).NewestAsync(
+                IntentModelFile.ShippedDataFingerprint(data.Paths), default);
+            Assert.Equal((published!.Version, published.Sha256), (shared.ServedVersion, Sha256(modelPath)));
+        }
+        finally
+        {
+            server.StopOwn();
+        }
+    }
+
+    [Fact]
     public async Task An_admin_signed_in_on_one_replica_uses_the_dashboard_on_the_other()
     {
         await using var replicaA = Replica(out _, out _);
@@ -186,7 +213,7 @@ public sealed class SharedModelTests(TrainedModelFixture model) : IAsyncLifetime
         Assert.True((long)(await keys.ExecuteScalarAsync())! >= 1);
     }
 
-    private SupportBotFactory Replica(out TemporaryTrainingData data, out string modelPath)
+    private SupportBotFactory Replica(out TemporaryTrainingData data, out string modelPath, string? connectionString = null)
     {
         data = new TemporaryTrainingData(model.TrainingData);
         _owned.Add(data);
@@ -197,7 +224,7 @@ public sealed class SharedModelTests(TrainedModelFixture model) : IAsyncLifetime
         return SupportBotFactory.WithSettings(model, new Dictionary<string, string?>(AdminSession.Settings)
         {
             ["Storage:Provider"] = "PostgreSql",
-            ["ConnectionStrings:SupportBot"] = _database!.ConnectionString,
+            ["ConnectionStrings:SupportBot"] = connectionString ?? _database!.ConnectionString,
             ["Classifier:TrainingDataPath"] = data.Root,
             ["Classifier:ModelPath"] = modelPath,
         });
