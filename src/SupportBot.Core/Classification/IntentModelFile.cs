@@ -111,4 +111,30 @@ public static class IntentModelFile
 
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
     }
+
+    /// <summary>
+    /// A hash of the training data as shipped (every file's relative path and content, the
+    /// dashboard's <c>review/</c> folder left out): replicas of one release share it, so a model
+    /// retrained on one of them is one the others may serve, and a new release's is new.
+    /// </summary>
+    public static string ShippedDataFingerprint(TrainingDataPaths data)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var files = Directory.EnumerateFiles(data.Root, "*", SearchOption.AllDirectories)
+            .Select(file => Path.GetRelativePath(data.Root, file).Replace('\\', '/'))
+            .Where(relative => !relative.StartsWith("review/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+        foreach (var relative in files)
+        {
+            // The length first, so that no path and content can pass for another's.
+            var name = System.Text.Encoding.UTF8.GetBytes(relative);
+            var content = File.ReadAllBytes(Path.Combine(data.Root, relative));
+            hash.AppendData(BitConverter.GetBytes((long)name.Length));
+            hash.AppendData(name);
+            hash.AppendData(BitConverter.GetBytes((long)content.Length));
+            hash.AppendData(content);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 }

@@ -22,8 +22,8 @@ public static class DashboardApi
 
     public const int MaxReviewGroups = 50;
 
-    // Appends to the review file are read-modify-write: one at a time.
-    private static readonly SemaphoreSlim ReviewFileLock = new(1, 1);
+    /// <summary>Appends to the review file are read-modify-write: one at a time (the dashboard's and a retraining's).</summary>
+    internal static readonly SemaphoreSlim ReviewFileLock = new(1, 1);
 
     public static WebApplication MapDashboardApi(this WebApplication app)
     {

@@ -1,3 +1,4 @@
+using SupportBot.Bot.Insights;
 using SupportBot.Core.Classification;
 using SupportBot.Core.Evaluation;
 using SupportBot.Core.Knowledge;
@@ -26,11 +27,15 @@ public sealed record RetrainStatus(
 /// Retrains the classifier from training-data/ (review/ included) while the host keeps answering
 /// with the current model: one run at a time, in the background. Training is the CLI's own entry
 /// point (<see cref="IntentModelFile.TrainAndSave"/>), which writes the model file atomically; the
-/// new model is then put in service at once. Both models are measured on the held-out set.
+/// new model is then put in service at once, and published to the other replicas on PostgreSQL
+/// (<see cref="SharedIntentModel"/>), after adding to this replica's review file the assignments
+/// made on the others. Both models are measured on the held-out set.
 /// </summary>
 public sealed class ModelRetrainer(
     ClassifierFiles files,
     ReloadingIntentClassifier classifier,
+    SharedIntentModel sharedModel,
+    IQuestionInsights insights,
     DecisionPolicy policy,
     ILoggerFactory loggers,
     TimeProvider time,
@@ -74,16 +79,21 @@ public sealed class ModelRetrainer(
             }
 
             _status = new RetrainStatus(RetrainStatus.Running, time.GetUtcNow(), null, "measuring the current model", null, null, null, null);
-            _run = Task.Run(Run);
+            _run = Task.Run(RunAsync);
             return true;
         }
     }
 
-    private void Run()
+    private async Task RunAsync()
     {
         try
         {
             logger.LogInformation("Retraining {ModelPath} from {DataPath}", files.ModelPath, files.TrainingData.Root);
+            if (sharedModel.Enabled)
+            {
+                await GatherAssignmentsAsync();
+            }
+
             var knowledgeBase = TrainingDataLoader.LoadKnowledgeBase(files.TrainingData);
             var training = TrainingDataLoader.LoadTraining(files.TrainingData, knowledgeBase);
             var heldOut = TrainingDataLoader.LoadHeldOut(files.TrainingData, knowledgeBase, training);
@@ -95,7 +105,8 @@ public sealed class ModelRetrainer(
             var (trained, metrics) = IntentModelFile.TrainAndSave(files.TrainingData, files.ModelPath, loggers);
             Update(s => s with { Step = "measuring the new model" });
             var after = HeldOutAccuracy(trained, heldOut);
-            classifier.Publish(trained);
+            Update(s => s with { Step = "putting the new model in service" });
+            await sharedModel.PutRetrainedInServiceAsync(trained, metrics, CancellationToken.None);
 
             logger.LogInformation(
                 "Retrained on {Utterances} utterances in {Seconds:F1} s and put in service; held-out top-1 accuracy {Before:P1} before, {After:P1} after",
@@ -113,6 +124,35 @@ public sealed class ModelRetrainer(
             var error = ex is KnowledgeBaseException ? ex.Message : $"Training failed: {ex.Message}";
             Update(s => s with { State = RetrainStatus.Failed, Step = null, Error = error, FinishedAt = time.GetUtcNow() });
         }
+    }
+
+    /// <summary>
+    /// Adds to this replica's review file the questions assigned on the dashboard of any replica
+    /// (the shared database knows them all), so that a retraining behind a load balancer learns
+    /// every assignment, not only those that happened to reach this replica.
+    /// </summary>
+    private async Task GatherAssignmentsAsync()
+    {
+        Update(s => s with { Step = "gathering the assignments made on every replica" });
+        var now = time.GetUtcNow();
+        var assigned = (await insights.ListAsync(now.AddDays(-DashboardApi.MaxDays), now.AddDays(1), DashboardApi.MaxQuestions))
+            .Where(q => q.ReviewedAs is not null)
+            .GroupBy(q => q.ReviewedAs!, StringComparer.Ordinal);
+        var added = 0;
+        await DashboardApi.ReviewFileLock.WaitAsync();
+        try
+        {
+            foreach (var intent in assigned)
+            {
+                added += ReviewFile.Append(files.TrainingData, intent.Key, intent.Select(q => q.Text)).Count;
+            }
+        }
+        finally
+        {
+            DashboardApi.ReviewFileLock.Release();
+        }
+
+        logger.LogInformation("{Added} utterances assigned on other replicas added to {ReviewFile}", added, ReviewFile.PathIn(files.TrainingData));
     }
 
     private double HeldOutAccuracy(IIntentClassifier model, IReadOnlyList<LabeledUtterance> heldOut)

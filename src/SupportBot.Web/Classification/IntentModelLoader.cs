@@ -6,12 +6,13 @@ namespace SupportBot.Web.Classification;
 /// <summary>
 /// Loads the model file, or trains and saves one when there is none, off the start-up path (the
 /// host serves /healthz at once and /readyz turns 200 when the model is in service), then watches
-/// the file so a retrained model replaces this one without a restart.
+/// the file so a retrained model replaces this one without a restart. On PostgreSQL the first
+/// model may come from the database instead (see <see cref="SharedIntentModel"/>).
 /// </summary>
 public sealed class IntentModelLoader(
     ReloadingIntentClassifier classifier,
+    SharedIntentModel sharedModel,
     ClassifierFiles files,
-    ILoggerFactory loggers,
     ILogger<IntentModelLoader> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -19,8 +20,7 @@ public sealed class IntentModelLoader(
         var stopwatch = Stopwatch.StartNew();
         try
         {
-            var model = await Task.Run(() => IntentModelFile.LoadOrTrain(files.TrainingData, files.ModelPath, loggers), stoppingToken)
-                .WaitAsync(stoppingToken);
+            var model = await sharedModel.LoadFirstAsync(stoppingToken).WaitAsync(stoppingToken);
             classifier.Publish(model);
             logger.LogInformation(
                 "Intent model {ModelPath} in service after {Seconds:F1} s ({Intents} intents)",

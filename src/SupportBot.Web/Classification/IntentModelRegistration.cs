@@ -35,7 +35,10 @@ public static class IntentModelRegistration
         });
         services.AddSingleton<IIntentClassifier>(sp => new MeasuredIntentClassifier(
             sp.GetRequiredService<ReloadingIntentClassifier>(), sp.GetRequiredService<BotTelemetry>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddValidatedOptions<SharedModelOptions>(SharedModelOptions.Section);
+        services.AddSingleton<SharedIntentModel>();
         services.AddHostedService<IntentModelLoader>();
+        services.AddHostedService(sp => sp.GetRequiredService<SharedIntentModel>());
 
         services.AddSingleton<DecisionPolicy>();
         services.AddSingleton<AnswerService>();

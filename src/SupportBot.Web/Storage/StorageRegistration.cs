@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -12,6 +14,9 @@ namespace SupportBot.Web.Storage;
 /// <summary>The bot's <see cref="IStorage"/>, <see cref="ITranscriptStore"/>, <see cref="ITicketStore"/> and <see cref="IQuestionInsights"/>, from the provider in configuration.</summary>
 public static class StorageRegistration
 {
+    /// <summary>What every replica names itself to Data Protection, so their keys protect for one another.</summary>
+    public const string DataProtectionApplicationName = "SupportBot";
+
     public static IServiceCollection AddBotStorage(this IServiceCollection services)
     {
         services.AddValidatedOptions<StorageOptions>(StorageOptions.Section)
@@ -32,6 +37,18 @@ public static class StorageRegistration
             sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!,
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddHostedService<PostgreSqlMigration>();
+
+        // The Data Protection key ring (admin cookie, antiforgery tokens) in the database, so that
+        // what one replica issues every other accepts; else the default per-machine key ring.
+        services.AddDataProtection().SetApplicationName(DataProtectionApplicationName);
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IOptions<StorageOptions>, IServiceProvider>((keys, storage, sp) =>
+            {
+                if (storage.Value.IsPostgreSql)
+                {
+                    keys.XmlRepository = new PostgreSqlXmlRepository(sp.GetRequiredService<PostgreSqlDatabase>());
+                }
+            });
 
         services.AddSingleton<IStorage>(sp => ForProvider<IStorage>(
             sp, database => new SqliteStorage(database), database => new PostgreSqlStorage(database), () => new MemoryStorage()));

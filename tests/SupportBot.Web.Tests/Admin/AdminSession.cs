@@ -38,9 +38,13 @@ public sealed partial class AdminSession(HttpClient client) : IDisposable
     }
 
     /// <summary>Signs in and reads the dashboard's token for API calls.</summary>
-    public static async Task<AdminSession> SignInAsync(SupportBotFactory host, string password = Password)
+    public static Task<AdminSession> SignInAsync(SupportBotFactory host, string password = Password) =>
+        SignInAsync(CreateClient(host), password);
+
+    /// <summary>Signs in on a client that keeps cookies and does not follow redirects (e.g. one through a load balancer).</summary>
+    public static async Task<AdminSession> SignInAsync(HttpClient client, string password = Password)
     {
-        var session = new AdminSession(CreateClient(host));
+        var session = new AdminSession(client);
         using var signedIn = await session.PostSignInAsync(password);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
         using var dashboard = await session.Client.GetAsync("/admin");
@@ -48,6 +52,9 @@ public sealed partial class AdminSession(HttpClient client) : IDisposable
         session._token = WebUtility.HtmlDecode(PageToken().Match(await dashboard.Content.ReadAsStringAsync()).Groups[1].Value);
         return session;
     }
+
+    /// <summary>The same sign-in (its cookies in <paramref name="other"/>'s cookie container) and page token, sent by another client: e.g. to another replica.</summary>
+    public AdminSession WithClient(HttpClient other) => new(other) { _token = _token };
 
     public async Task<JsonNode> GetJsonAsync(string path)
     {

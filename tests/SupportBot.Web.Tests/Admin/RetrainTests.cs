@@ -12,15 +12,16 @@ namespace SupportBot.Web.Tests.Admin;
 [Collection(WebHostCollection.Name)]
 public sealed class RetrainTests(TrainedModelFixture model) : IDisposable
 {
-    // Words no FAQ entry has: the model in service cannot know where they belong.
-    private static readonly string[] Unknown =
+    /// <summary>Words no FAQ entry has: the model in service cannot know where they belong (until they are assigned and learnt).</summary>
+    internal static readonly string[] Unknown =
     [
         "zorblat quenching fails on my vextor app",
         "vextor app zorblat quenching failure",
         "zorblat quenching keeps failing in vextor",
     ];
 
-    private const string Entry = "login-error-message";
+    /// <summary>The entry the tests assign <see cref="Unknown"/> to.</summary>
+    internal const string Entry = "login-error-message";
 
     private readonly TemporaryTrainingData _data = new(model.TrainingData);
     private readonly string _modelPath = Path.Combine(Directory.CreateTempSubdirectory("supportbot-web-tests-retrain-").FullName, IntentModelFile.DefaultFileName);

@@ -6,12 +6,12 @@ namespace SupportBot.Web.Tests.HelpDesk;
 public static class Eventually
 {
     /// <summary>Until the condition holds; <paramref name="meanwhile"/> runs between looks (e.g. moves a fake clock on).</summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, string what, Action? meanwhile = null)
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, Action? meanwhile = null, TimeSpan? timeout = null)
     {
         var waited = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (waited.Elapsed > TimeSpan.FromSeconds(60))
+            if (waited.Elapsed > (timeout ?? TimeSpan.FromSeconds(60)))
             {
                 throw new TimeoutException($"Still waiting for {what}.");
             }

@@ -95,5 +95,30 @@ public static class PostgreSqlSchema
 
             CREATE INDEX asked_questions_by_time ON asked_questions (asked_at);
             """),
+        new(3, "trained intent models, shared by the replicas", """
+            CREATE TABLE intent_models (
+                version bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                training_data text NOT NULL,
+                sha256 text NOT NULL,
+                model_bytes integer NOT NULL,
+                utterances integer NOT NULL,
+                published_by text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                model bytea NOT NULL
+            );
+
+            -- A zip is compressed already: stored out of line as it is, not compressed again.
+            ALTER TABLE intent_models ALTER COLUMN model SET STORAGE EXTERNAL;
+
+            CREATE INDEX intent_models_newest ON intent_models (training_data, version DESC);
+            """),
+        new(4, "ASP.NET Core Data Protection keys, shared by the replicas", """
+            CREATE TABLE data_protection_keys (
+                id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                friendly_name text NULL,
+                xml text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT now()
+            );
+            """),
     ];
 }
