@@ -143,17 +143,30 @@
     document.getElementById('retrain').disabled = status.state === 'running';
   }
 
+  // Behind a load balancer each status request may reach another replica, which knows only its own
+  // runs: follow the run this page started (by its start time) until that replica says it ended,
+  // and leave other replicas' answers unshown.
+  let ourRun = null;
+  let followUntil = 0;
+
   async function pollRetrain() {
     const status = await call('GET', 'retrain');
-    showRetrain(status);
-    if (status.state === 'running') {
+    const ours = ourRun !== null && status.startedAt === ourRun;
+    if (ourRun === null || ours) {
+      showRetrain(status);
+    }
+    const following = ourRun !== null && !ours && Date.now() < followUntil;
+    if (status.state === 'running' || following) {
       setTimeout(pollRetrain, 1000);
     }
   }
 
   document.getElementById('retrain').addEventListener('click', async () => {
     try {
-      showRetrain(await call('POST', 'retrain'));
+      const started = await call('POST', 'retrain');
+      ourRun = started.startedAt;
+      followUntil = Date.now() + 10 * 60 * 1000;
+      showRetrain(started);
       setTimeout(pollRetrain, 1000);
     } catch (error) {
       document.getElementById('retrain-status').textContent = error.message;
