@@ -20,9 +20,10 @@ using SupportBot.Web.Tests.HelpDesk;
 namespace SupportBot.Web.Tests.ScaleOut;
 
 /// <summary>
-/// The webhook outbox with both replicas dispatching: tickets made and changed through nginx, a
-/// receiver that is sometimes slow and refuses some first attempts; every event is delivered, no
-/// event is ever in delivery twice at the same moment, and both replicas deliver.
+/// The webhook outbox with both replicas dispatching: tickets made and changed through nginx while
+/// the receiver refuses everything (so a backlog of retried events gathers), then a receiver that
+/// answers every other request slowly; every event is delivered, no event is ever in delivery twice
+/// at the same moment, and both replicas deliver.
 /// </summary>
 [Collection(WebHostCollection.Name)]
 [Trait("Category", "ScaleOut")]
@@ -33,9 +34,10 @@ public sealed partial class WebhookScaleOutTests(TrainedModelFixture model) : IA
     private const int Tickets = 6;
     private const int ChangesPerTicket = 4;
 
-    // Short enough for a quick test, long enough for a slow answer: a lease is 2 × 1 s + 5 s.
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan SlowAnswer = TimeSpan.FromMilliseconds(700);
+    // A lease is 2 × 2 s + 5 s: a backlog of 20 claimed at once, half of them answered in 1 s,
+    // takes longer than that to send one by one.
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SlowAnswer = TimeSpan.FromSeconds(1);
 
     private ReplicasBehindNginx? _deployment;
     private SlowWebhookReceiver? _receiver;
@@ -53,7 +55,7 @@ public sealed partial class WebhookScaleOutTests(TrainedModelFixture model) : IA
             ["HelpDesk:Webhook:PollInterval"] = "00:00:00.2",
             ["HelpDesk:Webhook:FirstRetryDelay"] = "00:00:00.5",
             ["HelpDesk:Webhook:MaxRetryDelay"] = "00:00:02",
-            ["HelpDesk:Webhook:MaxAttempts"] = "20",
+            ["HelpDesk:Webhook:MaxAttempts"] = "100",
             ["HelpDesk:ApiKeys:0:Name"] = "scale-out test",
             ["HelpDesk:ApiKeys:0:Key"] = ApiKey,
 
@@ -88,7 +90,6 @@ public sealed partial class WebhookScaleOutTests(TrainedModelFixture model) : IA
             numbers.Add(await HandOffAsync(http, $"conv-{Guid.NewGuid():N}", $"Scale-out ticket {i}"));
         }
 
-        // The changes in a burst, so the outbox has a backlog that both replicas claim from.
         await Task.WhenAll(numbers.Select(async number =>
         {
             for (var change = 1; change <= ChangesPerTicket; change++)
@@ -99,6 +100,8 @@ public sealed partial class WebhookScaleOutTests(TrainedModelFixture model) : IA
         }));
 
         var expected = Tickets * (1 + ChangesPerTicket);
+        await Eventually.UntilAsync(async () => await CountEventsAsync(http, "pending") == expected, "every event in the outbox");
+        receiver.Up = true;
         await Eventually.UntilAsync(() => receiver.Accepted.Count >= expected, $"{expected} events accepted");
         await Eventually.UntilAsync(async () => await CountEventsAsync(http, "pending") == 0, "no event left pending");
 
@@ -121,8 +124,11 @@ public sealed partial class WebhookScaleOutTests(TrainedModelFixture model) : IA
             }
         }
 
-        // Refused first attempts were retried; slow answers happened.
-        Assert.Contains(deliveries, d => d.Status == (int)HttpStatusCode.ServiceUnavailable);
+        // Events refused while the receiver was down were retried until accepted; slow answers happened.
+        Assert.True(
+            byEvent.Values.Count(attempts => attempts[0].Status == (int)HttpStatusCode.ServiceUnavailable) >= Tickets,
+            "the tickets' created events, at least, were refused at first");
+        Assert.All(byEvent.Values, attempts => Assert.Equal((int)HttpStatusCode.OK, attempts.Last(a => a.Status != 0).Status));
         Assert.Contains(deliveries, d => d.Slow);
 
         // Each replica took requests that enqueue events, and each delivered some events (its own log).
@@ -163,8 +169,8 @@ public sealed partial class WebhookScaleOutTests(TrainedModelFixture model) : IA
     private sealed record Delivery(string EventId, string? EventType, TimeSpan Start, TimeSpan End, int Status, bool Slow, bool SignatureValid);
 
     /// <summary>
-    /// A webhook endpoint on loopback that answers every other request slowly, refuses the first
-    /// attempt of every third event with 503, and records each request's start and end per event.
+    /// A webhook endpoint on loopback that refuses every event with 503 until it is up, then answers
+    /// every other request slowly, and records each request's start and end (or the sender giving up).
     /// </summary>
     private sealed class SlowWebhookReceiver : IAsyncDisposable
     {
@@ -173,13 +179,19 @@ public sealed partial class WebhookScaleOutTests(TrainedModelFixture model) : IA
         private readonly TimeSpan _slow;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly ConcurrentQueue<Delivery> _deliveries = new();
-        private readonly ConcurrentDictionary<string, int> _firstSeen = new();
         private readonly ConcurrentDictionary<string, bool> _accepted = new();
         private int _requests;
+        private bool _up;
 
         private SlowWebhookReceiver(WebApplication app, string secret, TimeSpan slow) => (_app, _secret, _slow) = (app, secret, slow);
 
         public string Url { get; private set; } = string.Empty;
+
+        public bool Up
+        {
+            get => Volatile.Read(ref _up);
+            set => Volatile.Write(ref _up, value);
+        }
 
         public IReadOnlyList<Delivery> Deliveries => [.. _deliveries];
 
@@ -213,15 +225,23 @@ public sealed partial class WebhookScaleOutTests(TrainedModelFixture model) : IA
             var id = headers[WebhookSignature.EventIdHeader].ToString();
             var valid = WebhookSignature.Verify(
                 _secret, headers[WebhookSignature.TimestampHeader], headers[WebhookSignature.SignatureHeader], body.ToArray(), DateTimeOffset.UtcNow, WebhookSignature.DefaultTolerance);
-            var slow = Interlocked.Increment(ref _requests) % 2 == 0;
+            var up = Up;
+            var slow = up && Interlocked.Increment(ref _requests) % 2 == 0;
             if (slow)
             {
-                await Task.Delay(_slow);
+                try
+                {
+                    await Task.Delay(_slow, context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The sender gave up (its timeout): the attempt ends here, unanswered.
+                    _deliveries.Enqueue(new Delivery(id, headers[WebhookSignature.EventTypeHeader], start, _clock.Elapsed, 0, slow, valid));
+                    return;
+                }
             }
 
-            var order = _firstSeen.GetOrAdd(id, _ => _firstSeen.Count);
-            var refused = order % 3 == 0 && !_deliveries.Any(d => d.EventId == id);
-            var status = !valid ? StatusCodes.Status401Unauthorized : refused ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+            var status = !valid ? StatusCodes.Status401Unauthorized : up ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
             if (status == StatusCodes.Status200OK)
             {
                 _accepted.TryAdd(id, true);

@@ -22,8 +22,6 @@ public sealed class WebhookDispatcher(
 {
     public const string HttpClientName = "SupportBot.Webhooks";
 
-    private const int BatchSize = 20;
-
     private const string UserAgent = "SupportBot-Webhooks/1";
 
     private readonly WebhookOptions _webhook = options.Value.Webhook;
@@ -48,14 +46,13 @@ public sealed class WebhookDispatcher(
             DateTimeOffset wakeAt;
             try
             {
-                var due = await outbox.ClaimDueAsync(time.GetUtcNow(), lease, BatchSize, stoppingToken);
-                foreach (var e in due)
+                // One event a claim: its lease covers the one attempt that follows. The rest of a
+                // batch claimed together would wait behind slow attempts until their leases ran
+                // out, and another replica would claim and send them while this one still did.
+                var due = await outbox.ClaimDueAsync(time.GetUtcNow(), lease, 1, stoppingToken);
+                if (due.Count == 1)
                 {
-                    await DeliverAsync(client, e, stoppingToken);
-                }
-
-                if (due.Count == BatchSize)
-                {
+                    await DeliverAsync(client, due[0], stoppingToken);
                     continue;
                 }
 
