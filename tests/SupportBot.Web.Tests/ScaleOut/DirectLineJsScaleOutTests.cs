@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using SupportBot.Deploy.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace SupportBot.Web.Tests.ScaleOut;
 
@@ -11,7 +12,7 @@ namespace SupportBot.Web.Tests.ScaleOut;
 /// </summary>
 [Collection(WebHostCollection.Name)]
 [Trait("Category", "ScaleOut")]
-public sealed class DirectLineJsScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
+public sealed class DirectLineJsScaleOutTests(TrainedModelFixture model, ITestOutputHelper log) : IAsyncLifetime
 {
     private const string KillRequest = "scaleout: kill the stream holder of ";
 
@@ -50,6 +51,7 @@ public sealed class DirectLineJsScaleOutTests(TrainedModelFixture model) : IAsyn
             Deployment.Replicas[holder.Value].KillAbruptly();
         });
 
+        log.WriteLine(run.Output);
         Assert.True(run.ExitCode == 0, $"the directlinejs client failed:\n{run.Output}\nnginx:\n{Deployment.NginxLog}");
         Assert.Contains("# pass 1", run.Output, StringComparison.Ordinal);
         Assert.Contains("# fail 0", run.Output, StringComparison.Ordinal);
