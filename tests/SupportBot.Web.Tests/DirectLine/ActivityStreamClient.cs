@@ -49,15 +49,17 @@ public sealed class ActivityStreamClient : IAsyncDisposable
         return socket.HttpStatusCode;
     }
 
-    /// <summary>Asserts that the stream sent the conversation's activities 1, 2, 3, ... with no gap, and watermarks that only grew, to the last one.</summary>
+    /// <summary>
+    /// Asserts that the stream sent the conversation's activities 1, 2, 3, ... with no gap, one a
+    /// message with its own watermark (botframework-directlinejs reorders the activities of
+    /// messages that arrive close together when a message holds several).
+    /// </summary>
     public void AssertEveryActivityInWatermarkOrder(string conversationId)
     {
         Assert.Equal(
             Enumerable.Range(1, Activities.Count).Select(n => $"{conversationId}|{n:0000000}"),
             Activities.Select(a => (string)a["id"]!));
-        var watermarks = Watermarks.Select(w => long.Parse(w, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(watermarks.Order(), watermarks);
-        Assert.Equal(Activities.Count, watermarks[^1]);
+        Assert.Equal(Enumerable.Range(1, Activities.Count).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture)), Watermarks);
     }
 
     /// <summary>Receives messages until <paramref name="done"/> holds for what was received (or fails after a generous wait).</summary>

@@ -28,6 +28,24 @@ public sealed class ActivityStreamTests(KestrelSupportBot host) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_history_read_at_once_is_sent_one_activity_per_message_each_with_its_own_watermark()
+    {
+        var calls = new DirectLineCalls(host.CreateClient());
+        var conversation = await calls.StartAsync();
+        await calls.SayAsync(conversation, "keyhash mismatch android");
+        var (history, watermark) = await calls.GetActivitiesAsync(conversation);
+
+        // The whole history is one read from the store; the client still gets it one by one.
+        await using var stream = await ActivityStreamClient.ConnectAsync(conversation.StreamUrl);
+        await stream.ReceiveUntilAsync(s => s.Activities.Count >= history.Count);
+
+        Assert.True(history.Count >= 4, "the welcome, the question, the answer and the feedback question");
+        Assert.Equal(history.Select(a => (string?)a["id"]), stream.Activities.Select(a => (string?)a["id"]));
+        stream.AssertEveryActivityInWatermarkOrder(conversation.Id);
+        Assert.Equal(watermark, stream.Watermarks[^1]);
+    }
+
+    [Fact]
     public async Task Reconnecting_with_a_watermark_streams_only_what_came_after_it()
     {
         var calls = new DirectLineCalls(host.CreateClient());

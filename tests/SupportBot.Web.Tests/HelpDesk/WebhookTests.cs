@@ -51,8 +51,25 @@ public sealed class WebhookTests(TrainedModelFixture model) : IDisposable
 
     private static ITicketOutbox Outbox(SupportBotFactory host) => host.Services.GetRequiredService<ITicketOutbox>();
 
-    /// <summary>Moves the host's clock past any retry delay while waiting, so a retry is never waited for in real time.</summary>
-    private void NextRetry() => _clock.Advance(MaxRetryDelay);
+    /// <summary>
+    /// Waits until the event's <paramref name="failures"/>-th failure is recorded, then moves the host's
+    /// clock once, to exactly when the retry is due, so it is never waited for in real time. Never
+    /// further, and never while an attempt is under way: a clock step between an attempt's
+    /// timestamp and its recorded failure would move the failure, and so the next due time.
+    /// </summary>
+    private async Task<TicketEvent> MoveClockToTheRetryAfterFailureAsync(ITicketOutbox outbox, int failures)
+    {
+        TicketEvent? pending = null;
+        await Eventually.UntilAsync(
+            async () => (pending = (await outbox.ListEventsAsync(TicketEventState.Pending, 10)).SingleOrDefault(e => e.Attempts == failures)) is not null,
+            $"failure {failures} recorded");
+        if (pending!.NextAttemptAt > _clock.GetUtcNow())
+        {
+            _clock.SetUtcNow(pending.NextAttemptAt);
+        }
+
+        return pending;
+    }
 
     [Fact]
     public async Task A_new_ticket_and_its_change_are_posted_signed_over_the_exact_body()
@@ -96,14 +113,10 @@ public sealed class WebhookTests(TrainedModelFixture model) : IDisposable
         var waits = new List<TimeSpan>();
         for (var attempt = 1; attempt <= 3; attempt++)
         {
-            // The failure recorded, the next attempt is scheduled on the host's clock; then move it on.
+            var pending = await MoveClockToTheRetryAfterFailureAsync(outbox, attempt);
+            waits.Add(pending.NextAttemptAt - receiver.Received[attempt - 1].SentAt);
             var failed = attempt;
-            TicketEvent? pending = null;
-            await Eventually.UntilAsync(
-                async () => (pending = (await outbox.ListEventsAsync(TicketEventState.Pending, 10)).SingleOrDefault(e => e.Attempts == failed)) is not null,
-                $"failure {failed} recorded");
-            waits.Add(pending!.NextAttemptAt - receiver.Received[attempt - 1].SentAt);
-            await Eventually.UntilAsync(() => receiver.Received.Count > failed, $"attempt {failed + 1}", NextRetry);
+            await Eventually.UntilAsync(() => receiver.Received.Count > failed, $"attempt {failed + 1}");
         }
 
         await Eventually.UntilAsync(async () => (await outbox.ListEventsAsync(TicketEventState.Delivered, 10)).Count == 1, "the delivery recorded");
@@ -132,7 +145,12 @@ public sealed class WebhookTests(TrainedModelFixture model) : IDisposable
         await using var host = Host(receiver, maxAttempts: 3);
         var ticket = await Tickets(host).CreateAsync(TicketRequests.Handoff());
 
-        await Eventually.UntilAsync(async () => (await Outbox(host).ListEventsAsync(TicketEventState.Dead, 10)).Count == 1, "the event given up", NextRetry);
+        for (var failures = 1; failures < 3; failures++)
+        {
+            await MoveClockToTheRetryAfterFailureAsync(Outbox(host), failures);
+        }
+
+        await Eventually.UntilAsync(async () => (await Outbox(host).ListEventsAsync(TicketEventState.Dead, 10)).Count == 1, "the event given up");
         using var client = host.CreateClient();
         var dead = Assert.Single(JsonNode.Parse(await client.GetStringAsync("/api/v1/webhook-events?state=dead"))!.AsArray())!;
 

@@ -9,7 +9,7 @@ namespace SupportBot.Web.Channels.DirectLine;
 
 /// <summary>
 /// The WebSocket behind a <c>streamUrl</c>: every activity of the conversation after the
-/// watermark, then each new one as it is appended, as <c>{"activities": [...], "watermark"}</c>
+/// watermark, then each new one as it is appended, as <c>{"activities": [one], "watermark"}</c>
 /// messages in watermark order; an empty message when idle, as keep-alive. Activities are read
 /// from the store, so a client that reconnects with its watermark misses nothing and a slow one
 /// costs no memory: it is dropped and reconnects.
@@ -176,7 +176,15 @@ public static class ActivityStream
                 return from;
             }
 
-            await SendAsync(socket, Encoding.UTF8.GetBytes(DirectLineEndpoints.ActivitySetJson(page)), subscription, closed);
+            // One activity per message, with its own watermark: botframework-directlinejs emits
+            // a message's activities one timer tick apart and interleaves them with the next
+            // message's, so a client given [a, b] then [c] may show a, c, b.
+            foreach (var activity in page.Activities)
+            {
+                var single = new ActivityPage([activity], activity.Watermark);
+                await SendAsync(socket, Encoding.UTF8.GetBytes(DirectLineEndpoints.ActivitySetJson(single)), subscription, closed);
+            }
+
             from = page.Watermark;
         }
     }

@@ -22,8 +22,6 @@ public sealed class WebhookDispatcher(
 {
     public const string HttpClientName = "SupportBot.Webhooks";
 
-    private const int BatchSize = 20;
-
     private const string UserAgent = "SupportBot-Webhooks/1";
 
     private readonly WebhookOptions _webhook = options.Value.Webhook;
@@ -45,24 +43,22 @@ public sealed class WebhookDispatcher(
         {
             // Read before looking at the outbox, so an event recorded meanwhile still wakes the wait.
             var recorded = outbox.NextEventRecorded;
-            TimeSpan wait;
+            DateTimeOffset wakeAt;
             try
             {
-                var due = await outbox.ClaimDueAsync(time.GetUtcNow(), lease, BatchSize, stoppingToken);
-                foreach (var e in due)
+                // One event a claim: its lease covers the one attempt that follows. The rest of a
+                // batch claimed together would wait behind slow attempts until their leases ran
+                // out, and another replica would claim and send them while this one still did.
+                var due = await outbox.ClaimDueAsync(time.GetUtcNow(), lease, 1, stoppingToken);
+                if (due.Count == 1)
                 {
-                    await DeliverAsync(client, e, stoppingToken);
-                }
-
-                if (due.Count == BatchSize)
-                {
+                    await DeliverAsync(client, due[0], stoppingToken);
                     continue;
                 }
 
                 var next = await outbox.NextAttemptAtAsync(stoppingToken);
-                wait = next is null
-                    ? _webhook.PollInterval
-                    : TimeSpan.FromTicks(Math.Clamp((next.Value - time.GetUtcNow()).Ticks, 0, _webhook.PollInterval.Ticks));
+                var poll = time.GetUtcNow() + _webhook.PollInterval;
+                wakeAt = next is null || next > poll ? poll : next.Value;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -71,10 +67,10 @@ public sealed class WebhookDispatcher(
             catch (Exception ex)
             {
                 logger.LogError(ex, "The webhook outbox could not be read; trying again in {PollInterval}", _webhook.PollInterval);
-                wait = _webhook.PollInterval;
+                wakeAt = time.GetUtcNow() + _webhook.PollInterval;
             }
 
-            await WaitAsync(recorded, wait, stoppingToken);
+            await WaitAsync(recorded, wakeAt, stoppingToken);
         }
 
         logger.LogInformation("Webhook delivery stopped");
@@ -140,8 +136,10 @@ public sealed class WebhookDispatcher(
         return request;
     }
 
-    private async Task WaitAsync(Task recorded, TimeSpan wait, CancellationToken stoppingToken)
+    /// <summary>Until <paramref name="wakeAt"/> on the host's clock, or until a new event is recorded.</summary>
+    private async Task WaitAsync(Task recorded, DateTimeOffset wakeAt, CancellationToken stoppingToken)
     {
+        var wait = wakeAt - time.GetUtcNow();
         if (wait <= TimeSpan.Zero)
         {
             return;
@@ -149,7 +147,15 @@ public sealed class WebhookDispatcher(
 
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var delay = Task.Delay(wait, time, waiting.Token);
-        await Task.WhenAny(recorded, delay);
+
+        // A timer counts from when it is armed: if the clock reached wakeAt between the reading
+        // above and arming it (a descheduled thread, a test's clock moved on), waiting the whole
+        // span again would sleep past the due time, on a fake clock for ever.
+        if (time.GetUtcNow() < wakeAt)
+        {
+            await Task.WhenAny(recorded, delay);
+        }
+
         await waiting.CancelAsync();
     }
 }
