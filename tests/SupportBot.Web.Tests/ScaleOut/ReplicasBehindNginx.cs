@@ -11,7 +11,8 @@ namespace SupportBot.Web.Tests.ScaleOut;
 /// <summary>
 /// Two host processes on a fresh PostgreSQL database behind Debian's nginx running the nginx.conf
 /// that deploy/ ships (upstreams and listen port moved to loopback), with any further settings
-/// given to both replicas. Which replica served a request is read from each one's request log.
+/// given to both replicas, and optionally settings of each one's own. Which replica served a
+/// request is read from each one's request log.
 /// </summary>
 public sealed class ReplicasBehindNginx : IAsyncDisposable
 {
@@ -34,13 +35,15 @@ public sealed class ReplicasBehindNginx : IAsyncDisposable
 
     public string NginxLog => _nginxLog is null ? string.Empty : Processes.Read(_nginxLog);
 
-    public static async Task<ReplicasBehindNginx> StartAsync(TrainedModelFixture model, IReadOnlyDictionary<string, string> settings)
+    /// <param name="perReplica">Settings of each replica's own (e.g. its model file), over <paramref name="settings"/>; two when given.</param>
+    public static async Task<ReplicasBehindNginx> StartAsync(
+        TrainedModelFixture model, IReadOnlyDictionary<string, string> settings, IReadOnlyList<IReadOnlyDictionary<string, string>>? perReplica = null)
     {
         Assert.True(Processes.Exists("nginx"), "nginx is not installed: tests/run.sh installs Debian's nginx");
         var deployment = new ReplicasBehindNginx();
         try
         {
-            await deployment.StartAllAsync(model, settings);
+            await deployment.StartAllAsync(model, settings, perReplica ?? [new Dictionary<string, string>(), new Dictionary<string, string>()]);
             return deployment;
         }
         catch
@@ -57,10 +60,12 @@ public sealed class ReplicasBehindNginx : IAsyncDisposable
             && line.Contains(target, StringComparison.Ordinal)
             && (method is null || line.Contains($" {method} ", StringComparison.Ordinal)));
 
-    /// <summary>A client of nginx, once nginx serves a ready replica.</summary>
-    public async Task<HttpClient> ClientAsync()
+    /// <summary>A client of nginx (with this handler, e.g. one keeping cookies), once nginx serves a ready replica.</summary>
+    public async Task<HttpClient> ClientAsync(HttpMessageHandler? handler = null)
     {
-        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = Patience };
+        var http = handler is null ? new HttpClient() : new HttpClient(handler);
+        http.BaseAddress = BaseAddress;
+        http.Timeout = Patience;
         using var timeout = new CancellationTokenSource(Patience);
         while (true)
         {
@@ -107,7 +112,7 @@ public sealed class ReplicasBehindNginx : IAsyncDisposable
         Directory.Delete(_prefix, recursive: true);
     }
 
-    private async Task StartAllAsync(TrainedModelFixture model, IReadOnlyDictionary<string, string> settings)
+    private async Task StartAllAsync(TrainedModelFixture model, IReadOnlyDictionary<string, string> settings, IReadOnlyList<IReadOnlyDictionary<string, string>> perReplica)
     {
         _database = await PostgreSqlServer.CreateDatabaseAsync();
         var all = new Dictionary<string, string>
@@ -121,7 +126,7 @@ public sealed class ReplicasBehindNginx : IAsyncDisposable
             all[key] = value;
         }
 
-        var starting = new[] { HostProcess.StartReadyAsync(model, all), HostProcess.StartReadyAsync(model, all) };
+        var starting = perReplica.Select(own => HostProcess.StartReadyAsync(model, new Dictionary<string, string>(all.Concat(own).GroupBy(e => e.Key).Select(g => g.Last())))).ToList();
         try
         {
             await Task.WhenAll(starting);

@@ -20,68 +20,26 @@ namespace SupportBot.Web.Tests.ScaleOut;
 [Trait("Category", "ScaleOut")]
 public sealed class ScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(2);
+    private ReplicasBehindNginx? _deployment;
 
-    private readonly string _prefix = Directory.CreateTempSubdirectory("supportbot-scaleout-nginx-").FullName;
-    private readonly List<HostProcess> _replicas = [];
-    private TestDatabase? _database;
-    private System.Diagnostics.Process? _nginx;
-    private System.Text.StringBuilder? _nginxLog;
-    private int _port;
+    private ReplicasBehindNginx Deployment => _deployment!;
 
-    public async Task InitializeAsync()
-    {
-        Assert.True(Processes.Exists("nginx"), "nginx is not installed: tests/run.sh installs Debian's nginx");
-        _database = await PostgreSqlServer.CreateDatabaseAsync();
-        var settings = new Dictionary<string, string>
-        {
-            ["Storage:Provider"] = "PostgreSql",
-            ["ConnectionStrings:SupportBot"] = _database.ConnectionString,
-            // Which replica served a request: each one's own "Request starting" lines.
-            ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
-        };
-        var starting = new[] { HostProcess.StartReadyAsync(model, settings), HostProcess.StartReadyAsync(model, settings) };
-        try
-        {
-            await Task.WhenAll(starting);
-        }
-        finally
-        {
-            _replicas.AddRange(starting.Where(s => s.IsCompletedSuccessfully).Select(s => s.Result));
-        }
+    private IReadOnlyList<HostProcess> Replicas => Deployment.Replicas;
 
-        _port = FreePort();
-        var config = Path.Combine(_prefix, "nginx.conf");
-        File.WriteAllText(config, DeployFiles.NginxConfigOnLoopback([.. _replicas.Select(r => r.BaseAddress.Port)], _port));
-        _nginx = Processes.Start("nginx", ["-e", "stderr", "-p", _prefix, "-c", config, "-g", "daemon off;"], _prefix, null, out var log, out _);
-        _nginxLog = log;
-    }
+    public async Task InitializeAsync() => _deployment = await ReplicasBehindNginx.StartAsync(model, new Dictionary<string, string>());
 
     public async Task DisposeAsync()
     {
-        if (_nginx is not null)
+        if (_deployment is not null)
         {
-            await Processes.StopAsync(_nginx, Patience);
-            _nginx.Dispose();
+            await _deployment.DisposeAsync();
         }
-
-        foreach (var replica in _replicas)
-        {
-            await replica.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-
-        Directory.Delete(_prefix, recursive: true);
     }
 
     [Fact]
     public async Task Turns_that_nginx_sends_to_alternate_replicas_continue_one_dialog()
     {
-        using var http = await ClientThroughNginxAsync();
+        using var http = await Deployment.ClientAsync();
         var conversation = $"conv-{Guid.NewGuid():N}";
 
         var servedBefore = ServedTurns();
@@ -101,7 +59,7 @@ public sealed class ScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
     [Fact]
     public async Task A_replica_killed_mid_conversation_leaves_the_other_to_carry_on()
     {
-        using var http = await ClientThroughNginxAsync();
+        using var http = await Deployment.ClientAsync();
         var conversation = $"conv-{Guid.NewGuid():N}";
 
         var servedBefore = ServedTurns();
@@ -110,7 +68,7 @@ public sealed class ScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
         // Killed: the replica round robin sends the next request to, so nginx meets the dead one
         // and must pass the request on (proxy_next_upstream); the state is the survivor's own.
         var killed = Enumerable.Range(0, 2).Single(i => served[i] == servedBefore[i]);
-        _replicas[killed].KillAbruptly();
+        Replicas[killed].KillAbruptly();
         var answered = await TurnAsync(http, conversation, "Android");
         var moreAnswers = new List<HttpStatusCode>();
         for (var i = 0; i < 4; i++)
@@ -122,27 +80,27 @@ public sealed class ScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
         Assert.Contains(BotTexts.English.PlatformQuestion, asked);
         Assert.Contains(string.Format(System.Globalization.CultureInfo.InvariantCulture, BotTexts.English.PlatformAnswerIntro, "Android"), answered[0], StringComparison.Ordinal);
         Assert.All(moreAnswers, status => Assert.Equal(HttpStatusCode.OK, status));
-        Assert.True(_replicas[killed].HasExited);
+        Assert.True(Replicas[killed].HasExited);
         // nginx did meet the dead replica, and passed those requests on.
-        Assert.Contains("Connection refused", Processes.Read(_nginxLog!), StringComparison.Ordinal);
+        Assert.Contains("Connection refused", Deployment.NginxLog, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_direct_line_stream_held_on_one_replica_receives_in_order_the_replies_to_a_message_posted_on_the_other()
     {
-        using var http = await ClientThroughNginxAsync();
+        using var http = await Deployment.ClientAsync();
         var throughNginx = new DirectLineCalls(http);
         var conversation = await throughNginx.StartAsync();
-        Assert.StartsWith($"ws://127.0.0.1:{_port}/", conversation.StreamUrl, StringComparison.Ordinal);
+        Assert.StartsWith($"ws://127.0.0.1:{Deployment.BaseAddress.Port}/", conversation.StreamUrl, StringComparison.Ordinal);
 
         await using var stream = await ActivityStreamClient.ConnectAsync(conversation.StreamUrl);
         await stream.ReceiveUntilAsync(s => s.Activities.Count >= 1);
-        var holder = Enumerable.Range(0, 2).Single(i => Served(_replicas[i], $"/conversations/{conversation.Id}/stream") == 1);
-        using var other = _replicas[1 - holder].CreateClient();
+        var holder = Enumerable.Range(0, 2).Single(i => Deployment.Served(i, $"/conversations/{conversation.Id}/stream") == 1);
+        using var other = Replicas[1 - holder].CreateClient();
         var question = await new DirectLineCalls(other).SayAsync(conversation, "keyhash mismatch android");
         await stream.ReceiveUntilAsync(s => s.Activities.Any(a => a.Text() == BotTexts.English.FeedbackQuestion));
 
-        Assert.Equal(0, Served(_replicas[holder], $"/conversations/{conversation.Id}/activities"));
+        Assert.Equal(0, Deployment.Served(holder, $"/conversations/{conversation.Id}/activities"));
         Assert.Equal(BotTexts.English.Welcome, stream.Activities[0].Text());
         Assert.Equal(question, (string?)stream.Activities[1]["id"]);
         Assert.Contains(stream.Activities, a => a.IsBotMessage());
@@ -155,7 +113,7 @@ public sealed class ScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
     [Fact]
     public async Task A_direct_line_client_whose_replica_is_killed_reconnects_and_gets_every_activity_since_its_watermark()
     {
-        using var http = await ClientThroughNginxAsync();
+        using var http = await Deployment.ClientAsync();
         var throughNginx = new DirectLineCalls(http);
         var conversation = await throughNginx.StartAsync();
         string watermark;
@@ -163,8 +121,8 @@ public sealed class ScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
         {
             await stream.ReceiveUntilAsync(s => s.Activities.Count >= 1);
             watermark = stream.Watermarks[^1];
-            var holder = Enumerable.Range(0, 2).Single(i => Served(_replicas[i], $"/conversations/{conversation.Id}/stream") == 1);
-            _replicas[holder].KillAbruptly();
+            var holder = Enumerable.Range(0, 2).Single(i => Deployment.Served(i, $"/conversations/{conversation.Id}/stream") == 1);
+            Replicas[holder].KillAbruptly();
         }
 
         var question = await throughNginx.SayAsync(conversation, "keyhash mismatch android");
@@ -180,24 +138,12 @@ public sealed class ScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
         Assert.Equal(polled.Select(a => (string?)a["id"]), resumed.Activities.Select(a => (string?)a["id"]));
     }
 
-    /// <summary>How many requests to a path ending so this replica has logged.</summary>
-    private static int Served(HostProcess replica, string pathEnd) =>
-        replica.Output.Count(line => line.Contains("Request starting", StringComparison.Ordinal) && line.Contains(pathEnd, StringComparison.Ordinal));
-
     /// <summary>How many /api/messages requests each replica has logged so far.</summary>
-    private int[] ServedTurns() =>
-        [.. _replicas.Select(r => r.Output.Count(line => line.Contains("Request starting", StringComparison.Ordinal) && line.Contains("/api/messages", StringComparison.Ordinal)))];
+    private int[] ServedTurns() => [.. Enumerable.Range(0, Replicas.Count).Select(i => Deployment.Served(i, "/api/messages"))];
 
     /// <summary>The question that the bot answers per platform: its first turn asks which one.</summary>
     private Task<List<string>> AskThePlatformQuestionAsync(HttpClient http, string conversation) =>
         TurnAsync(http, conversation, TrainingDataLoader.LoadKnowledgeBase(model.TrainingData).Find("login-screen-instead-of-kakaotalk")!.Question);
-
-    private async Task<HttpClient> ClientThroughNginxAsync()
-    {
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}"), Timeout = Patience };
-        await WaitUntilServingAsync(http);
-        return http;
-    }
 
     private static async Task<List<string>> TurnAsync(HttpClient client, string conversation, string text)
     {
@@ -205,34 +151,5 @@ public sealed class ScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         return body["activities"]!.AsArray().Select(a => (string?)a!["text"]).OfType<string>().ToList();
-    }
-
-    private async Task WaitUntilServingAsync(HttpClient http)
-    {
-        using var timeout = new CancellationTokenSource(Patience);
-        while (true)
-        {
-            try
-            {
-                using var response = await http.GetAsync("/readyz", timeout.Token);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            Assert.False(timeout.IsCancellationRequested, $"nginx did not serve:\n{Processes.Read(_nginxLog!)}");
-            await Task.Delay(100, CancellationToken.None);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -24,12 +24,10 @@ public sealed class SharedModelScaleOutTests(TrainedModelFixture model, ITestOut
 
     private readonly List<TemporaryTrainingData> _data = [];
     private readonly List<string> _modelFolders = [];
-    private TestDatabase? _database;
-    private NginxReplicas? _nginx;
+    private ReplicasBehindNginx? _nginx;
 
     public async Task InitializeAsync()
     {
-        _database = await PostgreSqlServer.CreateDatabaseAsync();
         var settings = new List<IReadOnlyDictionary<string, string>>();
         for (var i = 0; i < 2; i++)
         {
@@ -41,20 +39,19 @@ public sealed class SharedModelScaleOutTests(TrainedModelFixture model, ITestOut
             File.Copy(model.ModelPath, modelPath);
             settings.Add(new Dictionary<string, string>
             {
-                ["Storage:Provider"] = "PostgreSql",
-                ["ConnectionStrings:SupportBot"] = _database.ConnectionString,
                 ["Classifier:TrainingDataPath"] = data.Root,
                 ["Classifier:ModelPath"] = modelPath,
-                ["HelpDesk:AdminPassword"] = AdminSession.Password,
-                ["RateLimits:HelpDeskApi:PermitLimit"] = "100000",
-                ["RateLimits:BotMessages:PermitLimit"] = "100000",
-                ["RateLimits:AdminSignIn:PermitLimit"] = "100000",
-                // Which replica served a request: each one's own "Request starting" lines.
-                ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
             });
         }
 
-        _nginx = await NginxReplicas.StartAsync(model, settings);
+        var shared = new Dictionary<string, string>
+        {
+            ["HelpDesk:AdminPassword"] = AdminSession.Password,
+            ["RateLimits:HelpDeskApi:PermitLimit"] = "100000",
+            ["RateLimits:BotMessages:PermitLimit"] = "100000",
+            ["RateLimits:AdminSignIn:PermitLimit"] = "100000",
+        };
+        _nginx = await ReplicasBehindNginx.StartAsync(model, shared, settings);
     }
 
     public async Task DisposeAsync()
@@ -62,11 +59,6 @@ public sealed class SharedModelScaleOutTests(TrainedModelFixture model, ITestOut
         if (_nginx is not null)
         {
             await _nginx.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
         }
 
         _data.ForEach(d => d.Dispose());
