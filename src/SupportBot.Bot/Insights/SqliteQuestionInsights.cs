@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SupportBot.Bot.Storage;
 
 namespace SupportBot.Bot.Insights;
@@ -8,7 +10,12 @@ namespace SupportBot.Bot.Insights;
 /// through the database's single writer, batched with the bot state's; the SQL is kept to what
 /// PostgreSQL reads the same (<c>ON CONFLICT ... DO UPDATE</c>, no SQLite-only functions).
 /// </summary>
-public sealed class SqliteQuestionInsights(SqliteDatabase database) : IQuestionInsights
+/// <remarks>
+/// A turn's questions are queued and written behind it, many turns' in one writer job, as
+/// transcripts are: written on the turn, the log took a fifth of the turn handler's CPU under load
+/// (docs/scaling.md). Reads flush the queue first, so they see what this store was told.
+/// </remarks>
+public sealed class SqliteQuestionInsights : IQuestionInsights, IAsyncDisposable
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS asked_questions (
@@ -30,18 +37,32 @@ public sealed class SqliteQuestionInsights(SqliteDatabase database) : IQuestionI
 
     private const string Columns = "id, conversation_id, asked_at, text, language, outcome, entry_id, score, closest_entry_id, feedback, reviewed_as";
 
-    private readonly SqliteSchema _schema = new(database, Schema);
+    private readonly SqliteDatabase _database;
+    private readonly SqliteSchema _schema;
+    private readonly WriteBehindQueue<AskedQuestion> _saves;
 
+    public SqliteQuestionInsights(SqliteDatabase database, ILogger<SqliteQuestionInsights>? logger = null)
+    {
+        _database = database;
+        _schema = new SqliteSchema(database, Schema);
+        _saves = new WriteBehindQueue<AskedQuestion>(WriteAsync, (ILogger?)logger ?? NullLogger.Instance, "question insights", database.Path);
+    }
+
+    /// <summary>Writes what is queued.</summary>
+    public ValueTask DisposeAsync() => _saves.DisposeAsync();
 
     public async Task SaveAsync(IReadOnlyList<AskedQuestion> questions, CancellationToken cancellationToken = default)
     {
-        if (questions.Count == 0)
+        foreach (var question in questions)
         {
-            return;
+            await _saves.AppendAsync(question);
         }
+    }
 
-        await EnsureSchemaAsync(cancellationToken);
-        await database.Writer.WriteAsync(
+    private async Task WriteAsync(IReadOnlyList<AskedQuestion> questions)
+    {
+        await EnsureSchemaAsync(CancellationToken.None);
+        await _database.Writer.WriteAsync(
             batch =>
             {
                 var upsert = batch.Command($"""
@@ -65,13 +86,14 @@ public sealed class SqliteQuestionInsights(SqliteDatabase database) : IQuestionI
                     upsert.ExecuteNonQuery();
                 }
             },
-            cancellationToken);
+            CancellationToken.None);
     }
 
     public async Task<IReadOnlyList<AskedQuestion>> ListAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default)
     {
+        await _saves.FlushAsync();
         await EnsureSchemaAsync(cancellationToken);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM asked_questions WHERE asked_at >= $from AND asked_at < $to ORDER BY asked_at, id LIMIT $limit";
         command.Parameters.AddWithValue("$from", SqliteDatabase.FormatTimestamp(from));
@@ -94,8 +116,9 @@ public sealed class SqliteQuestionInsights(SqliteDatabase database) : IQuestionI
             return 0;
         }
 
+        await _saves.FlushAsync();
         await EnsureSchemaAsync(cancellationToken);
-        return await database.Writer.WriteAsync(
+        return await _database.Writer.WriteAsync(
             batch =>
             {
                 var update = batch.Command("UPDATE asked_questions SET reviewed_as = $reviewedAs WHERE id = $id");

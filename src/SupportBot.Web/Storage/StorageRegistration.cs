@@ -69,7 +69,7 @@ public static class StorageRegistration
 
         // The questions asked and their outcomes, for the admin dashboard.
         services.AddSingleton(sp => ForProvider<IQuestionInsights>(
-            sp, database => new SqliteQuestionInsights(database), database => new PostgreSqlQuestionInsights(database), () => new MemoryQuestionInsights()));
+            sp, database => new SqliteQuestionInsights(database, sp.GetRequiredService<ILogger<SqliteQuestionInsights>>()), database => new PostgreSqlQuestionInsights(database), () => new MemoryQuestionInsights()));
         return services;
     }
 

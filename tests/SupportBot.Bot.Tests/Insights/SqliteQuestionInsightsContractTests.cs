@@ -16,7 +16,10 @@ public sealed class SqliteQuestionInsightsContractTests : QuestionInsightsContra
     [Fact]
     public async Task Questions_survive_a_new_store_over_the_same_file()
     {
-        await CreateStore().SaveAsync([Question("q1", Monday)]);
+        // Written behind the turn: a store disposed (the host stopping) has written what it was told.
+        var first = CreateStore();
+        await first.SaveAsync([Question("q1", Monday)]);
+        await ((IAsyncDisposable)first).DisposeAsync();
 
         TemporaryDatabase.CloseAllConnections();
         var reopened = CreateStore();
