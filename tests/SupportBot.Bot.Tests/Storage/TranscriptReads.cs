@@ -8,13 +8,17 @@ namespace SupportBot.Bot.Tests.Storage;
 public static class TranscriptReads
 {
     /// <summary>The conversation's first page once it holds <paramref name="count"/> activities (or after 10 s).</summary>
-    public static async Task<IActivity[]> LoggedAsync(this ITranscriptStore store, string conversationId, int count)
+    public static Task<IActivity[]> LoggedAsync(this ITranscriptStore store, string conversationId, int count) =>
+        store.LoggedAsync(conversationId, items => items.Length >= count);
+
+    /// <summary>The conversation's transcript once <paramref name="done"/> holds for it (or after 10 s, for the test to fail on).</summary>
+    public static async Task<IActivity[]> LoggedAsync(this ITranscriptStore store, string conversationId, Func<IActivity[], bool> done)
     {
         var waited = Stopwatch.StartNew();
         while (true)
         {
             var page = await store.GetTranscriptActivitiesAsync("test", conversationId);
-            if (page.Items.Length >= count || waited.Elapsed > TimeSpan.FromSeconds(10))
+            if (done(page.Items) || waited.Elapsed > TimeSpan.FromSeconds(10))
             {
                 return page.Items;
             }
