@@ -199,13 +199,9 @@ public sealed class WebChatTokenTests(TrainedModelFixture model, SupportBotFacto
     /// </summary>
     private sealed class AzureDirectLineStandIn : IAsyncDisposable
     {
-        private readonly WebApplication _app;
+        private LoopbackServer? _server;
 
-        private AzureDirectLineStandIn(WebApplication app, string secret)
-        {
-            _app = app;
-            Secret = secret;
-        }
+        private AzureDirectLineStandIn(string secret) => Secret = secret;
 
         public string Secret { get; }
 
@@ -215,22 +211,13 @@ public sealed class WebChatTokenTests(TrainedModelFixture model, SupportBotFacto
 
         public static async Task<AzureDirectLineStandIn> StartAsync(string secret)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            var standIn = new AzureDirectLineStandIn(app, secret);
-            app.MapPost("/v3/directline/tokens/generate", standIn.GenerateAsync);
-            await app.StartAsync();
-            standIn.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/v3/directline";
+            var standIn = new AzureDirectLineStandIn(secret);
+            standIn._server = await LoopbackServer.StartAsync(app => app.MapPost("/v3/directline/tokens/generate", standIn.GenerateAsync));
+            standIn.BaseUrl = standIn._server.BaseUrl + "/v3/directline";
             return standIn;
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
         private async Task<IResult> GenerateAsync(HttpRequest request)
         {

@@ -18,7 +18,7 @@ namespace SupportBot.Web.Tests.HelpDesk;
 /// </summary>
 public sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private LoopbackServer? _server;
     private readonly string _secret;
     private readonly Func<DateTimeOffset> _now;
     private readonly Func<int, int> _status;
@@ -26,9 +26,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentDictionary<string, JsonNode> _accepted = new();
     private int _count;
 
-    private WebhookReceiver(WebApplication app, string secret, Func<DateTimeOffset> now, Func<int, int> status)
+    private WebhookReceiver(string secret, Func<DateTimeOffset> now, Func<int, int> status)
     {
-        _app = app;
         _secret = secret;
         _now = now;
         _status = status;
@@ -45,22 +44,13 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <param name="now">The clock the signature's timestamp is checked against.</param>
     public static async Task<WebhookReceiver> StartAsync(string secret, Func<DateTimeOffset>? now = null, Func<int, int>? status = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var receiver = new WebhookReceiver(app, secret, now ?? (() => DateTimeOffset.UtcNow), status ?? (_ => StatusCodes.Status200OK));
-        app.MapPost("/hooks/tickets", receiver.ReceiveAsync);
-        await app.StartAsync();
-        receiver.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/hooks/tickets";
+        var receiver = new WebhookReceiver(secret, now ?? (() => DateTimeOffset.UtcNow), status ?? (_ => StatusCodes.Status200OK));
+        receiver._server = await LoopbackServer.StartAsync(app => app.MapPost("/hooks/tickets", receiver.ReceiveAsync));
+        receiver.Url = receiver._server.BaseUrl + "/hooks/tickets";
         return receiver;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private async Task ReceiveAsync(HttpContext context)
     {

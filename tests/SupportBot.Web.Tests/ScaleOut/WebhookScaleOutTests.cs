@@ -174,7 +174,7 @@ public sealed partial class WebhookScaleOutTests(TrainedModelFixture model) : IA
     /// </summary>
     private sealed class SlowWebhookReceiver : IAsyncDisposable
     {
-        private readonly WebApplication _app;
+        private LoopbackServer? _server;
         private readonly string _secret;
         private readonly TimeSpan _slow;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -182,7 +182,7 @@ public sealed partial class WebhookScaleOutTests(TrainedModelFixture model) : IA
         private readonly ConcurrentDictionary<string, bool> _accepted = new();
         private bool _up;
 
-        private SlowWebhookReceiver(WebApplication app, string secret, TimeSpan slow) => (_app, _secret, _slow) = (app, secret, slow);
+        private SlowWebhookReceiver(string secret, TimeSpan slow) => (_secret, _slow) = (secret, slow);
 
         public string Url { get; private set; } = string.Empty;
 
@@ -198,22 +198,13 @@ public sealed partial class WebhookScaleOutTests(TrainedModelFixture model) : IA
 
         public static async Task<SlowWebhookReceiver> StartAsync(string secret, TimeSpan slow)
         {
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            var receiver = new SlowWebhookReceiver(app, secret, slow);
-            app.MapPost("/hooks/tickets", receiver.ReceiveAsync);
-            await app.StartAsync();
-            receiver.Url = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single() + "/hooks/tickets";
+            var receiver = new SlowWebhookReceiver(secret, slow);
+            receiver._server = await LoopbackServer.StartAsync(app => app.MapPost("/hooks/tickets", receiver.ReceiveAsync));
+            receiver.Url = receiver._server.BaseUrl + "/hooks/tickets";
             return receiver;
         }
 
-        public async ValueTask DisposeAsync()
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
+        public ValueTask DisposeAsync() => _server?.DisposeAsync() ?? ValueTask.CompletedTask;
 
         private async Task ReceiveAsync(HttpContext context)
         {
