@@ -2,27 +2,20 @@ using SupportBot.Core.Knowledge;
 
 namespace SupportBot.Core.Tests;
 
-/// <summary>Where the repository's training data and the shared seed FAQ are, found from the test's working directory.</summary>
+/// <summary>Where the repository's training data and the Kakao FAQ source text are, found from the test's working directory.</summary>
 public static class RepositoryPaths
 {
     public static TrainingDataPaths TrainingData { get; } = TrainingDataPaths.Locate(startDirectory: AppContext.BaseDirectory);
 
     public static string Root => Path.GetDirectoryName(TrainingData.Root)!;
 
-    /// <summary>The Kakao FAQ the knowledge base is made from; CI lays shared/ beside the clone.</summary>
+    /// <summary>The Kakao FAQ the knowledge base is made from, kept in the repository (training-data/README.md).</summary>
     public static string SeedFaq
     {
         get
         {
-            foreach (var candidate in new[] { Path.Combine(Root, "..", "shared", "seed", "kakao-developers-faq.txt") })
-            {
-                if (File.Exists(candidate))
-                {
-                    return Path.GetFullPath(candidate);
-                }
-            }
-
-            throw new FileNotFoundException($"The seed FAQ is expected at {Path.Combine(Root, "..", "shared", "seed")}/kakao-developers-faq.txt");
+            var path = Path.Combine(TrainingData.Root, "source", "kakao-developers-faq.txt");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"The Kakao FAQ source text is expected at {path}");
         }
     }
 }

@@ -158,7 +158,7 @@ public sealed class WebChatPageTests(BrowserHost host, ITestOutputHelper output)
         var median = times[times.Count / 2];
         var line = $"Web Chat, question posted to answer rendered: median {median:F0} ms, p90 {times[(int)(times.Count * 0.9)]:F0} ms over {times.Count} questions";
         output.WriteLine(line);
-        await File.WriteAllTextAsync(Path.Combine(BrowserHost.ScreenshotFolder, "..", "webchat-latency.txt"), line + Environment.NewLine);
+        await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(BrowserHost.ScreenshotFolder)!, "webchat-latency.txt"), line + Environment.NewLine);
         Assert.Equal(30, times.Count);
     });
 
