@@ -52,6 +52,8 @@ public sealed class SupportBotFactory : WebApplicationFactory<Program>
             ["RateLimits:DirectLineCreation:PermitLimit"] = "100000",
             ["RateLimits:HelpDeskApi:PermitLimit"] = "100000",
             ["RateLimits:BotMessages:PermitLimit"] = "100000",
+            ["RateLimits:BotMessagesPerAddress:PermitLimit"] = "100000",
+            ["RateLimits:BadApiKeys:PermitLimit"] = "100000",
             ["RateLimits:AdminSignIn:PermitLimit"] = "100000",
 
             // Configuration filters win over SetMinimumLevel: keep the test output to what went wrong.
