@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -35,22 +34,8 @@ public sealed class ReachableKestrelHost : IAsyncDisposable
     {
         var host = new ReachableKestrelHost(model, settings ?? new Dictionary<string, string?>());
         using var client = host.CreateClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            using var ready = await client.GetAsync("/readyz");
-            if (ready.StatusCode == HttpStatusCode.OK)
-            {
-                return host;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"/readyz still answers {(int)ready.StatusCode}");
-            }
-
-            await Task.Delay(50);
-        }
+        await SupportBotFactory.WaitUntilReadyAsync(client);
+        return host;
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
