@@ -1,4 +1,5 @@
 using System.Net;
+using SupportBot.Web.Tests.Http;
 
 namespace SupportBot.Web.Tests.WebChat;
 
