@@ -98,7 +98,8 @@ public sealed class NginxTests : IAsyncLifetime
         {
             foreach (var path in new[] { "/metrics", "/METRICS", "//metrics", "/metrics/", "/%6Detrics", "/metrics?format=text" })
             {
-                using var metrics = await http.GetAsync(path);
+                // Absolute: a relative "//metrics" would name a host.
+                using var metrics = await http.GetAsync(http.BaseAddress!.GetLeftPart(UriPartial.Authority) + path);
                 Assert.True(metrics.StatusCode == HttpStatusCode.NotFound, $"{path}: {metrics.StatusCode}");
                 AssertSecurityHeaders(metrics, "'none'");
             }
