@@ -50,6 +50,8 @@ public sealed class ContentSecurityPolicyTests(BrowserHost host, ITestOutputHelp
 
         // Served by another site, without the bot's policy: the page's own script takes no data: URL.
         await page.GotoAsync($"{host.AllowedSite}helpdesk.html?bot={Uri.EscapeDataString(attack)}");
+        var embedSource = await page.Locator("script[data-title]").GetAttributeAsync("src");
+        Assert.Equal(new Uri(host.AllowedSite, "/embed.js").ToString(), embedSource);
         Assert.Equal(DemoTitle, await page.TitleAsync());
     });
 
