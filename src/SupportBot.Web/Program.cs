@@ -37,6 +37,7 @@ try
     var app = builder.Build();
 
     app.UseProblemResponses();
+    app.UseSecurityHeaders();               // CSP (script-src 'self', frame-ancestors), nosniff, no referrer, on every response
     app.UseGracefulShutdown(HealthEndpoints.Liveness, HealthEndpoints.Readiness, app.MetricsPath());
     app.UseWebChatPages();                  // /, /embed.js, /demo/helpdesk.html, /lib/webchat (wwwroot)
     app.UseApiKeys();                       // 401 before a protected endpoint reads its body

@@ -50,7 +50,8 @@ public sealed class ScaleOutRun(string webDll, string echoDll, IDictionary<strin
 
             var port = FreePort();
             var config = Path.Combine(prefix, "nginx.conf");
-            File.WriteAllText(config, DeployFiles.NginxConfigOnLoopback([replicaA.BaseUri.Port, replicaB.BaseUri.Port], port));
+            // Every conversation comes from this one address: nginx's creation limit per address is lifted.
+            File.WriteAllText(config, DeployFiles.WithoutRequestLimits(DeployFiles.NginxConfigOnLoopback([replicaA.BaseUri.Port, replicaB.BaseUri.Port], port)));
             // The shipped file logs every request to standard output, which is thrown away here:
             // thousands of lines a second read back by this process would load the cores measured.
             nginx = Processes.Start(

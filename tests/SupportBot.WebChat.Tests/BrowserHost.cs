@@ -120,14 +120,15 @@ public sealed class BrowserHost : IAsyncLifetime
 
     public static string Origin(Uri uri) => uri.GetLeftPart(UriPartial.Authority);
 
-    /// <summary>A site of its own on another port that serves the repository's help-desk demo page.</summary>
+    /// <summary>A site of its own on another port that serves the repository's help-desk demo page and its script.</summary>
     private static async Task<(WebApplication Site, Uri Address)> StartDemoSiteAsync()
     {
-        var page = Path.Combine(RepositoryRoot(), "src", "SupportBot.Web", "wwwroot", "demo", "helpdesk.html");
+        var demo = Path.Combine(RepositoryRoot(), "src", "SupportBot.Web", "wwwroot", "demo");
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var site = builder.Build();
-        site.MapGet("/helpdesk.html", () => Results.Content(File.ReadAllText(page), "text/html; charset=utf-8"));
+        site.MapGet("/helpdesk.html", () => Results.Content(File.ReadAllText(Path.Combine(demo, "helpdesk.html")), "text/html; charset=utf-8"));
+        site.MapGet("/helpdesk.js", () => Results.Content(File.ReadAllText(Path.Combine(demo, "helpdesk.js")), "text/javascript; charset=utf-8"));
         await site.StartAsync();
         return (site, LoopbackAddress(site.Services));
     }

@@ -29,6 +29,7 @@ public sealed class DashboardPageTests(BrowserHost browser, DashboardHost dashbo
         var admin = await browser.NewPageAsync();
         LogConsoleErrors(chat);
         LogConsoleErrors(admin);
+        var violations = new[] { await PolicyViolations.WatchAsync(chat), await PolicyViolations.WatchAsync(admin) };
         try
         {
             // A user asks what the bot cannot answer yet.
@@ -72,6 +73,9 @@ public sealed class DashboardPageTests(BrowserHost browser, DashboardHost dashbo
             await AskAsync(chat, Unanswered);
             await Expect(chat.GetByText(EntryAnswer).Last).ToBeVisibleAsync(Answered);
             await chat.ScreenshotAsync(new() { Path = Screenshot("dashboard-question-answered") });
+
+            // All of it under the host's Content-Security-Policy, which runs only its own script files.
+            Assert.Empty(violations.SelectMany(v => v.Seen));
         }
         catch
         {

@@ -23,10 +23,10 @@ public sealed class MetricsOptions
 
     public string Path { get; set; } = "/metrics";
 
-    /// <summary>Serve the metrics only on this port (an internal one the host also listens on); 0 serves them on every port.</summary>
+    /// <summary>Serve the metrics only on this port (an internal one the host also listens on, to any caller there); 0 serves them on every port, to callers on this machine only.</summary>
     public int Port { get; set; }
 
-    /// <summary>Networks (CIDR, e.g. <c>10.0.0.0/8</c>) that may scrape; empty allows any caller.</summary>
+    /// <summary>Networks (CIDR, e.g. <c>10.0.0.0/8</c>) that may scrape besides this machine; empty: this machine only, or any caller on <see cref="Port"/>.</summary>
     public string[] AllowedNetworks { get; set; } = [];
 
     /// <summary>How often the webhook outbox's backlog is counted for the metrics.</summary>

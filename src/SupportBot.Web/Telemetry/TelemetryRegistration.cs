@@ -22,6 +22,9 @@ public static class TelemetryRegistration
     // Request durations, open connections and rate-limiter decisions, measured by ASP.NET Core itself.
     private static readonly string[] HostMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting"];
 
+    // Headers a proxy adds (and ForwardedHeadersMiddleware leaves as X-Original-For when it applies them).
+    private static readonly string[] ProxyHeaders = ["X-Forwarded-For", "X-Original-For", "Forwarded"];
+
     private static readonly string[] ConsoleFormats = [ConsoleFormatterNames.Simple, ConsoleFormatterNames.Json, ConsoleFormatterNames.Systemd];
 
     public static IServiceCollection AddTelemetry(this IServiceCollection services)
@@ -71,7 +74,12 @@ public static class TelemetryRegistration
         return services;
     }
 
-    /// <summary>The scraping endpoint, when enabled: on every port or only <c>Telemetry:Metrics:Port</c>, to any caller or only the allowed networks.</summary>
+    /// <summary>
+    /// The scraping endpoint, when enabled. Without <c>Telemetry:Metrics:Port</c> it answers only
+    /// callers on this machine (and the allowed networks): behind a proxy or a published port it is
+    /// closed. On the metrics port, an internal one no proxy or Service publishes, it answers any
+    /// caller unless allowed networks are named.
+    /// </summary>
     public static WebApplication MapMetrics(this WebApplication app)
     {
         var metrics = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value.Metrics;
@@ -84,7 +92,7 @@ public static class TelemetryRegistration
         var endpoint = app.MapPrometheusScrapingEndpoint(
             metrics.Path,
             meterProvider: null,
-            configureBranchedPipeline: allowed.Length == 0 ? null : branch => branch.Use((context, next) => IsAllowed(context, allowed) ? next(context) : RefuseAsync(context)),
+            configureBranchedPipeline: branch => branch.Use((context, next) => MayScrape(context, metrics.Port, allowed) ? next(context) : RefuseAsync(context)),
             optionsName: null);
         if (metrics.Port > 0)
         {
@@ -111,6 +119,24 @@ public static class TelemetryRegistration
         return new OtlpExporterOptions { Endpoint = endpoint, Protocol = OtlpExportProtocol.Grpc };
     }
 
+    // The route's host filter reads the Host header, which any caller writes: the port is checked
+    // on the connection itself.
+    private static bool MayScrape(HttpContext context, int port, IPNetwork[] allowed) =>
+        port > 0
+            ? context.Connection.LocalPort == port && (allowed.Length == 0 || IsLocal(context) || IsAllowed(context, allowed))
+            : IsLocal(context) || IsAllowed(context, allowed);
+
+    /// <summary>
+    /// A caller on this machine: both ends of the connection on loopback, and no proxy on the way
+    /// (a proxy on the same machine would otherwise make every visitor local).
+    /// </summary>
+    private static bool IsLocal(HttpContext context) =>
+        IsLoopback(context.Connection.RemoteIpAddress)
+        && IsLoopback(context.Connection.LocalIpAddress)
+        && !ProxyHeaders.Any(context.Request.Headers.ContainsKey);
+
+    private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+
     private static bool IsAllowed(HttpContext context, IPNetwork[] allowed)
     {
         var address = context.Connection.RemoteIpAddress;
@@ -125,6 +151,6 @@ public static class TelemetryRegistration
 
     private static Task RefuseAsync(HttpContext context) =>
         TypedResults.Problem(
-            detail: $"The metrics are served only to the networks in {TelemetryOptions.Section}:{nameof(TelemetryOptions.Metrics)}:{nameof(MetricsOptions.AllowedNetworks)}.",
+            detail: $"The metrics are served only to callers on this machine, to the networks in {TelemetryOptions.Section}:{nameof(TelemetryOptions.Metrics)}:{nameof(MetricsOptions.AllowedNetworks)}, or on {TelemetryOptions.Section}:{nameof(TelemetryOptions.Metrics)}:{nameof(MetricsOptions.Port)}.",
             statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(context);
 }

@@ -10,28 +10,27 @@ namespace SupportBot.Web.WebChat;
 /// </summary>
 public static class WebChatPages
 {
-    /// <summary>The chat page, the one page other sites may show in a frame (the embed's panel).</summary>
-    private static readonly PathString[] ChatPage = ["/", "/index.html"];
+    /// <summary>The demo help center, whose <c>?bot=</c> names the bot the embed is loaded from.</summary>
+    public const string DemoPage = "/demo/helpdesk.html";
+
+    public const string BotParameter = "bot";
 
     public static WebApplication UseWebChatPages(this WebApplication app)
     {
-        // Only the host itself and the allowed help-desk origins may frame the chat page; every
-        // other page of the host may not be framed at all. Read on first use: the settings are
-        // validated when the host starts, where a bad origin stops it with a clear message.
-        var chatFrameAncestors = new Lazy<string>(() =>
-            string.Join(' ', ["'self'", .. app.Services.GetRequiredService<IOptions<WebChatOptions>>().Value.AllowedOrigins]));
-
-        app.Use((context, next) =>
+        // Read on first use: the settings are validated when the host starts.
+        var allowedBots = new Lazy<string[]>(() =>
         {
-            if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
-            {
-                var framedBy = ChatPage.Contains(context.Request.Path) ? chatFrameAncestors.Value : "'none'";
-                context.Response.Headers.ContentSecurityPolicy = $"frame-ancestors {framedBy}";
-                context.Response.Headers.XContentTypeOptions = "nosniff";
-            }
-
-            return next(context);
+            var publicBase = app.Services.GetRequiredService<IOptions<DirectLineOptions>>().Value.PublicBase;
+            return [.. app.Services.GetRequiredService<IOptions<WebChatOptions>>().Value.AllowedOrigins, .. publicBase is null ? [] : new[] { publicBase.GetLeftPart(UriPartial.Authority) }];
         });
+
+        // The demo page on this origin loads its embed from ?bot=: only from this host or an allowed
+        // origin, so that no link makes it load someone's script on the bot's origin (the page's
+        // script also takes an http(s) origin only, and the Content-Security-Policy runs no foreign script).
+        app.Use((context, next) =>
+            context.Request.Path == DemoPage && context.Request.Query.TryGetValue(BotParameter, out var bot) && !IsAllowedBot(context.Request, bot.ToString(), allowedBots.Value)
+                ? RefuseBotAsync(context)
+                : next(context));
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions
         {
@@ -42,4 +41,21 @@ public static class WebChatPages
         });
         return app;
     }
+
+    private static bool IsAllowedBot(HttpRequest request, string bot, string[] allowedOrigins)
+    {
+        if (!Uri.TryCreate(bot, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            return false;
+        }
+
+        var origin = url.GetLeftPart(UriPartial.Authority);
+        return string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase)
+            || allowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static Task RefuseBotAsync(HttpContext context) =>
+        TypedResults.Problem(
+            detail: $"?{BotParameter}= must be an http(s) address of this host or of an origin in {WebChatOptions.Section}:{nameof(WebChatOptions.AllowedOrigins)}.",
+            statusCode: StatusCodes.Status400BadRequest).ExecuteAsync(context);
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
@@ -25,11 +26,14 @@ public sealed class NginxTests : IAsyncLifetime
     private readonly string _prefix = Directory.CreateTempSubdirectory("supportbot-nginx-").FullName;
     private readonly List<WebApplication> _replicas = [];
 
+    // Requests the replicas were reached with, by method and path (both replicas count here).
+    private readonly ConcurrentDictionary<string, int> _reached = new();
+
     public async Task InitializeAsync()
     {
         Assert.True(Processes.Exists("nginx"), "nginx is not installed: tests/run.sh installs Debian's nginx");
-        _replicas.Add(await StartReplicaAsync("bot-1"));
-        _replicas.Add(await StartReplicaAsync("bot-2"));
+        _replicas.Add(await StartReplicaAsync("bot-1", _reached));
+        _replicas.Add(await StartReplicaAsync("bot-2", _reached));
     }
 
     public async Task DisposeAsync()
@@ -87,6 +91,91 @@ public sealed class NginxTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Nginx_never_proxies_the_metrics_and_sets_the_hosts_security_headers_where_the_host_sent_none()
+    {
+        await WithNginxAsync(async http =>
+        {
+            foreach (var path in new[] { "/metrics", "/METRICS", "//metrics", "/metrics/", "/%6Detrics", "/metrics?format=text" })
+            {
+                // Absolute: a relative "//metrics" would name a host.
+                using var metrics = await http.GetAsync(http.BaseAddress!.GetLeftPart(UriPartial.Authority) + path);
+                Assert.True(metrics.StatusCode == HttpStatusCode.NotFound, $"{path}: {metrics.StatusCode}");
+                AssertSecurityHeaders(metrics, "'none'");
+            }
+
+            Assert.DoesNotContain(_reached.Keys, k => k.Contains("metrics", StringComparison.OrdinalIgnoreCase));
+
+            // A replica's answer without headers of its own gets nginx's; one with them keeps exactly its own.
+            using var bare = await http.GetAsync("/whoami");
+            AssertSecurityHeaders(bare, "'none'");
+            using var chatPage = await http.GetAsync("/chat-page");
+            AssertSecurityHeaders(chatPage, "'self' https://help.example.com");
+            Assert.Equal(["strict-origin"], chatPage.Headers.GetValues("Referrer-Policy"));
+        });
+    }
+
+    [Fact]
+    public async Task Nginx_limits_token_and_conversation_creation_per_client_address_and_nothing_else()
+    {
+        await WithNginxAsync(async http =>
+        {
+            var creations = new[] { "/api/webchat/token", "/v3/directline/conversations", "/v3/directline/tokens/generate", "/V3/DirectLine/Conversations/" };
+            var statuses = new List<HttpStatusCode>();
+            for (var i = 0; i < 80; i++)
+            {
+                using var created = await http.PostAsync(creations[i % creations.Length], content: null);
+                statuses.Add(created.StatusCode);
+                if (created.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    AssertSecurityHeaders(created, "'none'");
+                }
+            }
+
+            Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+            Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, s.ToString()));
+            Assert.Equal(statuses.Count(s => s == HttpStatusCode.OK), _reached.Where(r => r.Key.StartsWith("POST ", StringComparison.Ordinal)).Sum(r => r.Value));
+
+            // Posting to a conversation, reading the page and a preflight are not creation.
+            for (var i = 0; i < 5; i++)
+            {
+                using var posted = await http.PostAsync("/v3/directline/conversations/abc/activities", content: null);
+                Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+                using var preflight = await http.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/api/webchat/token"));
+                Assert.Equal(HttpStatusCode.OK, preflight.StatusCode);
+            }
+        });
+    }
+
+    private static void AssertSecurityHeaders(HttpResponseMessage response, string framedBy)
+    {
+        var policy = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self';", policy, StringComparison.Ordinal);
+        Assert.Contains("object-src 'none';", policy, StringComparison.Ordinal);
+        Assert.Contains("base-uri 'none';", policy, StringComparison.Ordinal);
+        Assert.EndsWith($"frame-ancestors {framedBy}", policy, StringComparison.Ordinal);
+        Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
+        Assert.Single(response.Headers.GetValues("Referrer-Policy"));
+    }
+
+    private async Task WithNginxAsync(Func<HttpClient, Task> run)
+    {
+        var port = FreePort();
+        var config = WriteConfig(port);
+        using var nginx = Processes.Start("nginx", ["-e", "stderr", "-p", _prefix, "-c", config, "-g", "daemon off;"], _prefix, null, out var log, out _);
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Patience };
+            await WaitUntilServingAsync(http, log);
+            _reached.Clear();
+            await run(http);
+        }
+        finally
+        {
+            await Processes.StopAsync(nginx, Patience);
+        }
+    }
+
     private string WriteConfig(int listenPort)
     {
         var ports = _replicas.Select(r => new Uri(r.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port).ToList();
@@ -117,13 +206,27 @@ public sealed class NginxTests : IAsyncLifetime
     }
 
     // A replica stand-in: who answered and the forwarded headers it got; a WebSocket echo where Direct Line streams are.
-    private static async Task<WebApplication> StartReplicaAsync(string name)
+    private static async Task<WebApplication> StartReplicaAsync(string name, ConcurrentDictionary<string, int> reached)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var app = builder.Build();
         app.UseWebSockets();
+        app.Use((context, next) =>
+        {
+            reached.AddOrUpdate($"{context.Request.Method} {context.Request.Path}", 1, (_, n) => n + 1);
+            return next(context);
+        });
+        app.MapMethods("/{**path}", ["POST", "OPTIONS"], () => "created");
+        app.MapGet("/metrics", () => "supportbot_turns_total 1");
+        app.MapGet("/chat-page", (HttpResponse response) =>
+        {
+            response.Headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self' https://help.example.com";
+            response.Headers.XContentTypeOptions = "nosniff";
+            response.Headers["Referrer-Policy"] = "strict-origin";
+            return "chat";
+        });
         app.MapGet("/whoami", (HttpRequest request) =>
             $"{name} proto={request.Headers["X-Forwarded-Proto"]} for={request.Headers["X-Forwarded-For"]}");
         app.Map("/v3/directline/conversations/{id}/stream", async (HttpContext context, string id) =>

@@ -51,6 +51,16 @@ internal static partial class DeployFiles
         return Listen().Replace(config, $"listen 127.0.0.1:{listenPort};");
     }
 
+    /// <summary>A config without nginx's per-address request limits: a load test's one client address stands for many visitors.</summary>
+    public static string WithoutRequestLimits(string config)
+    {
+        Assert.Matches(LimitRequests(), config);
+        return LimitRequests().Replace(config, string.Empty);
+    }
+
+    [GeneratedRegex(@"^\s*limit_req zone=[^;]*;\n", RegexOptions.Multiline)]
+    private static partial Regex LimitRequests();
+
     [GeneratedRegex(@"ASPNETCORE_URLS=http://\+:(?<port>[0-9]+)")]
     private static partial Regex ImageUrls();
 

@@ -51,7 +51,7 @@ public sealed class KubernetesTests
         Assert.True(int.Parse(deployment.Map("spec").Str("replicas"), CultureInfo.InvariantCulture) >= 2);
 
         var container = rendered.BotContainer;
-        var port = Assert.Single(container.Maps("ports"));
+        var port = container.Maps("ports").Single(p => p.Str("name") == "http");
         Assert.Equal(DeployFiles.ImagePort.ToString(CultureInfo.InvariantCulture), port.Str("containerPort"));
         Assert.Equal(HealthEndpoints.Liveness, container.Map("startupProbe").Map("httpGet").Str("path"));
         Assert.Equal(HealthEndpoints.Readiness, container.Map("readinessProbe").Map("httpGet").Str("path"));
@@ -157,6 +157,27 @@ public sealed class KubernetesTests
 
         var budget = rendered.Single("PodDisruptionBudget", "supportbot").Map("spec");
         Assert.True(SelectsBots(budget.Map("selector").Map("matchLabels")), "the PodDisruptionBudget selects the bot pods");
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public async Task Prometheus_scrapes_the_pods_on_a_metrics_port_the_host_listens_on_and_no_service_publishes(string overlay)
+    {
+        var rendered = await KustomizeOverlay.RenderAsync(overlay);
+        var config = Assert.Single(rendered.OfKind("ConfigMap"), c => c.Map("metadata").Str("name").StartsWith("supportbot-config", StringComparison.Ordinal)).Map("data");
+        var metricsPort = config.Str("Telemetry__Metrics__Port");
+
+        Assert.NotEqual(DeployFiles.ImagePort.ToString(CultureInfo.InvariantCulture), metricsPort);
+        Assert.Contains($"http://+:{metricsPort}", config.Str("ASPNETCORE_URLS").Split(';'));
+        Assert.Contains($"http://+:{DeployFiles.ImagePort}", config.Str("ASPNETCORE_URLS").Split(';'));
+        Assert.Equal(metricsPort, rendered.BotContainer.Maps("ports").Single(p => p.Str("name") == "metrics").Str("containerPort"));
+        var annotations = rendered.Single("Deployment", "supportbot").Map("spec").Map("template").Map("metadata").Map("annotations");
+        Assert.Equal("true", annotations.Str("prometheus.io/scrape"));
+        Assert.Equal(metricsPort, annotations.Str("prometheus.io/port"));
+        Assert.Equal("/metrics", annotations.Str("prometheus.io/path"));
+
+        // Only the http port is published: the Service (and through it the Ingress) never reaches the metrics.
+        Assert.Equal("http", Assert.Single(rendered.Single("Service", "supportbot").Map("spec").Maps("ports")).Str("targetPort"));
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using SupportBot.Web.Channels.DirectLine;
 
 namespace SupportBot.Web.Tests.DirectLine;
 
@@ -46,6 +47,55 @@ public sealed class WebChatTokenTests(TrainedModelFixture model, SupportBotFacto
 
         Assert.Equal("http://localhost/v3/directline", (string?)(await TokenAsync(direct))["domain"]);
         Assert.Equal("https://localhost/v3/directline", (string?)(await TokenAsync(proxied))["domain"]);
+    }
+
+    [Fact]
+    public async Task With_a_public_base_url_a_foreign_host_header_ends_up_in_no_url_the_browser_is_given()
+    {
+        await using var published = SupportBotFactory.WithSettings(model, new Dictionary<string, string?> { ["DirectLine:PublicBaseUrl"] = "https://bot.example.com/support/" });
+        using var client = published.CreateClient();
+        client.DefaultRequestHeaders.Host = "evil.example";
+
+        var issued = await TokenAsync(client);
+        var (status, started) = await new DirectLineCalls(client).SendAsync(HttpMethod.Post, "/conversations", (string)issued["token"]!);
+        var (_, generated) = await new DirectLineCalls(client).SendAsync(HttpMethod.Post, "/tokens/generate", SupportBotFactory.DirectLineSecret);
+        var (_, startedFromSecret) = await new DirectLineCalls(client).SendAsync(HttpMethod.Post, "/conversations", (string)generated["token"]!);
+
+        Assert.Equal("https://bot.example.com/support/v3/directline", (string?)issued["domain"]);
+        Assert.Equal(HttpStatusCode.Created, status);
+        foreach (var streamUrl in new[] { (string)started["streamUrl"]!, (string)startedFromSecret["streamUrl"]! })
+        {
+            Assert.StartsWith("wss://bot.example.com/support/v3/directline/conversations/", streamUrl, StringComparison.Ordinal);
+            Assert.DoesNotContain("evil.example", streamUrl, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task With_allowed_hosts_a_request_for_another_host_is_refused_before_a_url_is_made()
+    {
+        await using var restricted = SupportBotFactory.WithSettings(model, new Dictionary<string, string?> { ["AllowedHosts"] = "bot.example.com" });
+        using var client = restricted.CreateClient();
+        client.DefaultRequestHeaders.Host = "evil.example";
+
+        using var refused = await client.PostAsync(TokenRoute, content: null);
+        client.DefaultRequestHeaders.Host = "bot.example.com";
+        var issued = await TokenAsync(client);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.DoesNotContain("evil.example", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal("http://bot.example.com/v3/directline", (string?)issued["domain"]);
+    }
+
+    [Theory]
+    [InlineData("bot.example.com")]
+    [InlineData("ftp://bot.example.com")]
+    [InlineData("https://bot.example.com/?x=1")]
+    public void A_public_base_url_that_is_not_an_http_address_is_refused_at_start(string url)
+    {
+        var result = new DirectLineOptionsValidator().Validate(null, new DirectLineOptions { PublicBaseUrl = url });
+
+        Assert.True(result.Failed);
+        Assert.Contains("DirectLine:PublicBaseUrl", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -39,6 +39,13 @@ public sealed class DirectLineOptions
     [Required]
     public string BotName { get; set; } = "SupportBot";
 
+    /// <summary>
+    /// The address browsers reach this host at (<c>https://bot.example.com</c>, with a path prefix if
+    /// a proxy adds one): the Direct Line URLs handed out are built on it, never on the request's
+    /// <c>Host</c> header. Empty: built on the request, which only <c>AllowedHosts</c> then keeps honest.
+    /// </summary>
+    public string? PublicBaseUrl { get; set; }
+
     /// <summary><c>Local</c>: /api/webchat/token hands out this host's own tokens; <c>Azure</c>: tokens of Azure Bot Service's Direct Line.</summary>
     public string Mode { get; set; } = LocalMode;
 
@@ -47,6 +54,9 @@ public sealed class DirectLineOptions
 
     /// <summary>Azure Bot Service's Direct Line base URL (Azure mode only; regional bots use their region's).</summary>
     public Uri AzureBaseUrl { get; set; } = new("https://directline.botframework.com/v3/directline");
+
+    /// <summary><see cref="PublicBaseUrl"/> without a trailing slash; null when none is set.</summary>
+    public Uri? PublicBase => string.IsNullOrWhiteSpace(PublicBaseUrl) ? null : new Uri(PublicBaseUrl.TrimEnd('/'), UriKind.RelativeOrAbsolute);
 
     public bool IsAzure => string.Equals(Mode, AzureMode, StringComparison.OrdinalIgnoreCase);
 }
@@ -75,6 +85,11 @@ public sealed class DirectLineOptionsValidator : IValidateOptions<DirectLineOpti
             failures.Add($"{DirectLineOptions.Section}:{nameof(DirectLineOptions.AzureSecret)}: Azure mode needs the Direct Line secret of the Azure Bot resource.");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.PublicBaseUrl) && !IsBaseUrl(options.PublicBaseUrl))
+        {
+            failures.Add($"{DirectLineOptions.Section}:{nameof(DirectLineOptions.PublicBaseUrl)}: '{options.PublicBaseUrl}' is not an absolute http(s) URL without query or fragment (e.g. https://bot.example.com).");
+        }
+
         if (!options.AzureBaseUrl.IsAbsoluteUri || (options.AzureBaseUrl.Scheme != Uri.UriSchemeHttps && options.AzureBaseUrl.Scheme != Uri.UriSchemeHttp))
         {
             failures.Add($"{DirectLineOptions.Section}:{nameof(DirectLineOptions.AzureBaseUrl)}: an absolute http(s) URL is needed.");
@@ -82,6 +97,11 @@ public sealed class DirectLineOptionsValidator : IValidateOptions<DirectLineOpti
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static bool IsBaseUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment) && string.IsNullOrEmpty(uri.UserInfo);
 }
 
 /// <summary>The Web Chat page's side of the channel (the <c>WebChat</c> section).</summary>
