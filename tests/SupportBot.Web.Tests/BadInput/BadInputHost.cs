@@ -1,0 +1,76 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
+using SupportBot.Bot.Tickets;
+using SupportBot.Web.Tests.Admin;
+using SupportBot.Web.Tests.DirectLine;
+using SupportBot.Web.Tests.HelpDesk;
+
+namespace SupportBot.Web.Tests.BadInput;
+
+/// <summary>
+/// One host for a group of endpoints, with every credential the endpoints need: a help-desk API
+/// key (the FAQ endpoints require it too), a signed-in admin with the page's antiforgery token, a
+/// Direct Line conversation and its token, and a ticket to change.
+/// </summary>
+public sealed class BadInputHost(TrainedModelFixture model) : IAsyncLifetime
+{
+    public const string ApiKey = "bad-input-key-0123456789abcdef";
+
+    private SupportBotFactory? _factory;
+    private AdminSession? _admin;
+    private HttpClient? _client;
+
+    public SupportBotFactory Factory => _factory!;
+
+    public StartedConversation Conversation { get; private set; } = null!;
+
+    public string TicketNumber { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        _factory = SupportBotFactory.WithSettings(model, new Dictionary<string, string?>(AdminSession.Settings)
+        {
+            ["HelpDesk:ApiKeys:0:Name"] = "bad-input",
+            ["HelpDesk:ApiKeys:0:Key"] = ApiKey,
+            ["HelpDesk:RequireApiKeyForFaq"] = "true",
+        });
+        _client = await _factory.CreateReadyClientAsync();
+        Conversation = await new DirectLineCalls(_client).StartAsync();
+        TicketNumber = (await _factory.Services.GetRequiredService<ITicketStore>().CreateAsync(TicketRequests.Handoff())).Number;
+        _admin = await AdminSession.SignInAsync(_factory);
+    }
+
+    /// <summary>Sends a body to an endpoint as its legitimate caller would.</summary>
+    public Task<HttpResponseMessage> SendAsync(BadInputEndpoint endpoint, byte[] body, string contentType)
+    {
+        var path = endpoint.Path.Replace("{conversation}", Conversation.Id, StringComparison.Ordinal).Replace("{ticket}", TicketNumber, StringComparison.Ordinal);
+        var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        switch (endpoint.Caller)
+        {
+            case Caller.DirectLineSecret:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SupportBotFactory.DirectLineSecret);
+                break;
+            case Caller.ConversationToken:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Conversation.Token);
+                break;
+            case Caller.ApiKey:
+                request.Headers.Add("X-Api-Key", ApiKey);
+                break;
+            case Caller.SignedInAdmin:
+                return _admin!.SendAsync(request);
+        }
+
+        return _client!.SendAsync(request);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _admin?.Dispose();
+        _client?.Dispose();
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+namespace SupportBot.Web.Tests.BadInput;
+
+/// <summary>Bad bodies thrown at <c>POST /api/messages</c>.</summary>
+[Collection(WebHostCollection.Name)]
+public sealed class BotMessagesBadInputTests(BadInputHost host) : IClassFixture<BadInputHost>
+{
+    public static TheoryData<string, string> Cases => BadInputEndpoints.Matrix(BadInputEndpoints.BotFramework);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task A_bad_body_is_a_4xx_that_stores_nothing_or_a_valid_input_taken_clean(string endpoint, string badBody) =>
+        BadInputCheck.SendAndCheckAsync(host, endpoint, badBody);
+}
+
+/// <summary>Bad bodies thrown at the Direct Line 3.0 endpoints and the Web Chat token endpoint.</summary>
+[Collection(WebHostCollection.Name)]
+public sealed class DirectLineBadInputTests(BadInputHost host) : IClassFixture<BadInputHost>
+{
+    public static TheoryData<string, string> Cases => BadInputEndpoints.Matrix(BadInputEndpoints.DirectLine);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task A_bad_body_is_a_4xx_that_stores_nothing_or_a_valid_input_taken_clean(string endpoint, string badBody) =>
+        BadInputCheck.SendAndCheckAsync(host, endpoint, badBody);
+}
+
+/// <summary>Bad bodies thrown at the help-desk REST API (<c>/api/v1</c>), with a valid API key.</summary>
+[Collection(WebHostCollection.Name)]
+public sealed class HelpDeskApiBadInputTests(BadInputHost host) : IClassFixture<BadInputHost>
+{
+    public static TheoryData<string, string> Cases => BadInputEndpoints.Matrix(BadInputEndpoints.HelpDeskApi);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task A_bad_body_is_a_4xx_that_stores_nothing_or_a_valid_input_taken_clean(string endpoint, string badBody) =>
+        BadInputCheck.SendAndCheckAsync(host, endpoint, badBody);
+}
+
+/// <summary>Bad bodies thrown at the dashboard's API (<c>/admin/api</c>), signed in and with the page's antiforgery token.</summary>
+[Collection(WebHostCollection.Name)]
+public sealed class AdminApiBadInputTests(BadInputHost host) : IClassFixture<BadInputHost>
+{
+    public static TheoryData<string, string> Cases => BadInputEndpoints.Matrix(BadInputEndpoints.AdminApi);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task A_bad_body_is_a_4xx_that_stores_nothing_or_a_valid_input_taken_clean(string endpoint, string badBody) =>
+        BadInputCheck.SendAndCheckAsync(host, endpoint, badBody);
+}
