@@ -31,7 +31,7 @@ public static class BadInputCheck
 
             // What the turn writes behind it lands too: none of it may hold garbage.
             var after = await StoreSnapshot.SettledAsync(host.Factory.DatabasePath);
-            Assert.Empty(after.Garbage);
+            Assert.Empty(after.Garbage.Except(before.Garbage));
             return;
         }
 
