@@ -41,6 +41,34 @@ public static class BadInputCheck
         Assert.True(before.Hash == unchanged.Hash, $"The store changed: {what}");
     }
 
+    /// <summary>
+    /// A bad query or path value on a reading endpoint: never a 5xx or a stack trace; a 4xx in the
+    /// endpoint's error shape, or a 2xx when the value is merely one that matches nothing (a
+    /// filter, an id); either way nothing stored.
+    /// </summary>
+    public static async Task ReadAndCheckAsync(BadInputHost host, string endpointName, string caseName)
+    {
+        var endpoint = BadQueries.Named(endpointName);
+        var before = await StoreSnapshot.ReadAsync(host.Factory.DatabasePath);
+
+        using var response = await host.SendAsync("GET", BadQueries.Make(caseName, endpoint), endpoint.Caller);
+
+        var status = (int)response.StatusCode;
+        var text = await response.Content.ReadAsStringAsync();
+        var what = $"{endpoint.Name} with {caseName}: {status} {text[..Math.Min(text.Length, 500)]}";
+        Assert.True(status < 500, what);
+        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", text, StringComparison.Ordinal);
+        if (!response.IsSuccessStatusCode)
+        {
+            Assert.True(status is >= 400 and < 500, what);
+            AssertErrorShape(endpoint.Errors, response, text, what);
+        }
+
+        var after = await StoreSnapshot.ReadAsync(host.Factory.DatabasePath);
+        Assert.True(before.Hash == after.Hash, $"The store changed: {what}");
+    }
+
     private static void AssertErrorShape(ErrorShape shape, HttpResponseMessage response, string text, string what)
     {
         var json = JsonNode.Parse(text)!.AsObject();

@@ -43,10 +43,17 @@ public sealed class BadInputHost(TrainedModelFixture model) : IAsyncLifetime
     /// <summary>Sends a body to an endpoint as its legitimate caller would.</summary>
     public Task<HttpResponseMessage> SendAsync(BadInputEndpoint endpoint, byte[] body, string contentType)
     {
-        var path = endpoint.Path.Replace("{conversation}", Conversation.Id, StringComparison.Ordinal).Replace("{ticket}", TicketNumber, StringComparison.Ordinal);
-        var request = new HttpRequestMessage(new HttpMethod(endpoint.Method), path) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
-        switch (endpoint.Caller)
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        return SendAsync(endpoint.Method, endpoint.Path, endpoint.Caller, content);
+    }
+
+    /// <summary>Sends a request as the caller would; <c>{conversation}</c> and <c>{ticket}</c> in the path are the host's.</summary>
+    public Task<HttpResponseMessage> SendAsync(string method, string path, Caller caller, HttpContent? content = null)
+    {
+        path = path.Replace("{conversation}", Conversation.Id, StringComparison.Ordinal).Replace("{ticket}", TicketNumber, StringComparison.Ordinal);
+        var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = content };
+        switch (caller)
         {
             case Caller.DirectLineSecret:
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", SupportBotFactory.DirectLineSecret);

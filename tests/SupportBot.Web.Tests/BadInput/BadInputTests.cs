@@ -47,3 +47,15 @@ public sealed class AdminApiBadInputTests(BadInputHost host) : IClassFixture<Bad
     public Task A_bad_body_is_a_4xx_that_stores_nothing_or_a_valid_input_taken_clean(string endpoint, string badBody) =>
         BadInputCheck.SendAndCheckAsync(host, endpoint, badBody);
 }
+
+/// <summary>Bad query and path values thrown at the reading endpoints of the REST API, the dashboard and Direct Line.</summary>
+[Collection(WebHostCollection.Name)]
+public sealed class QueryBadInputTests(BadInputHost host) : IClassFixture<BadInputHost>
+{
+    public static TheoryData<string, string> Cases => BadQueries.Matrix();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task A_bad_query_value_is_never_a_5xx_and_stores_nothing(string endpoint, string badValue) =>
+        BadInputCheck.ReadAndCheckAsync(host, endpoint, badValue);
+}
