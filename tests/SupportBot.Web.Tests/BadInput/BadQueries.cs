@@ -42,7 +42,9 @@ public static class BadQueries
         var data = new TheoryData<string, string>();
         foreach (var endpoint in Endpoints)
         {
-            foreach (var name in All.Where(c => c != Duplicate || endpoint.Path.Contains('?', StringComparison.Ordinal)))
+            // A path value cannot be given twice, and a %00 in the path is refused by Kestrel before the app sees it (the test client refuses to send it).
+            var inQuery = endpoint.Path.Contains("={v}", StringComparison.Ordinal);
+            foreach (var name in All.Where(c => inQuery || c is not (Duplicate or Nul)))
             {
                 data.Add(endpoint.Name, name);
             }
