@@ -49,7 +49,7 @@ public static class BadInputCheck
     public static async Task ReadAndCheckAsync(BadInputHost host, string endpointName, string caseName)
     {
         var endpoint = BadQueries.Named(endpointName);
-        var before = await StoreSnapshot.ReadAsync(host.Factory.DatabasePath);
+        var before = host.StoresInSqlite ? await StoreSnapshot.ReadAsync(host.Factory.DatabasePath) : null;
 
         using var response = await host.SendAsync("GET", BadQueries.Make(caseName, endpoint), endpoint.Caller);
 
@@ -65,8 +65,11 @@ public static class BadInputCheck
             AssertErrorShape(endpoint.Errors, response, text, what);
         }
 
-        var after = await StoreSnapshot.ReadAsync(host.Factory.DatabasePath);
-        Assert.True(before.Hash == after.Hash, $"The store changed: {what}");
+        if (before is not null)
+        {
+            var after = await StoreSnapshot.ReadAsync(host.Factory.DatabasePath);
+            Assert.True(before.Hash == after.Hash, $"The store changed: {what}");
+        }
     }
 
     private static void AssertErrorShape(ErrorShape shape, HttpResponseMessage response, string text, string what)

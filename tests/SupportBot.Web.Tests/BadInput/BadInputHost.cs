@@ -12,7 +12,7 @@ namespace SupportBot.Web.Tests.BadInput;
 /// key (the FAQ endpoints require it too), a signed-in admin with the page's antiforgery token, a
 /// Direct Line conversation and its token, and a ticket to change.
 /// </summary>
-public sealed class BadInputHost(TrainedModelFixture model) : IAsyncLifetime
+public class BadInputHost(TrainedModelFixture model) : IAsyncLifetime
 {
     public const string ApiKey = "bad-input-key-0123456789abcdef";
 
@@ -26,19 +26,32 @@ public sealed class BadInputHost(TrainedModelFixture model) : IAsyncLifetime
 
     public string TicketNumber { get; private set; } = null!;
 
+    /// <summary>Whether the store is the SQLite file the checks read (<see cref="StoreSnapshot"/>).</summary>
+    public virtual bool StoresInSqlite => true;
+
     public async Task InitializeAsync()
     {
-        _factory = SupportBotFactory.WithSettings(model, new Dictionary<string, string?>(AdminSession.Settings)
+        var settings = new Dictionary<string, string?>(AdminSession.Settings)
         {
             ["HelpDesk:ApiKeys:0:Name"] = "bad-input",
             ["HelpDesk:ApiKeys:0:Key"] = ApiKey,
             ["HelpDesk:RequireApiKeyForFaq"] = "true",
-        });
+        };
+        foreach (var (key, value) in await StorageSettingsAsync())
+        {
+            settings[key] = value;
+        }
+
+        _factory = SupportBotFactory.WithSettings(model, settings);
         _client = await _factory.CreateReadyClientAsync();
         Conversation = await new DirectLineCalls(_client).StartAsync();
         TicketNumber = (await _factory.Services.GetRequiredService<ITicketStore>().CreateAsync(TicketRequests.Handoff())).Number;
         _admin = await AdminSession.SignInAsync(_factory);
     }
+
+    /// <summary>Settings that put the store elsewhere than the test's SQLite file.</summary>
+    protected virtual Task<IReadOnlyDictionary<string, string?>> StorageSettingsAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, string?>>(new Dictionary<string, string?>());
 
     /// <summary>Sends a body to an endpoint as its legitimate caller would.</summary>
     public Task<HttpResponseMessage> SendAsync(BadInputEndpoint endpoint, byte[] body, string contentType)
@@ -71,7 +84,7 @@ public sealed class BadInputHost(TrainedModelFixture model) : IAsyncLifetime
         return _client!.SendAsync(request);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         _admin?.Dispose();
         _client?.Dispose();

@@ -1,3 +1,5 @@
+using SupportBot.Testing;
+
 namespace SupportBot.Web.Tests.BadInput;
 
 /// <summary>Bad bodies thrown at <c>POST /api/messages</c>.</summary>
@@ -57,5 +59,18 @@ public sealed class QueryBadInputTests(BadInputHost host) : IClassFixture<BadInp
     [Theory]
     [MemberData(nameof(Cases))]
     public Task A_bad_query_value_is_never_a_5xx_and_stores_nothing(string endpoint, string badValue) =>
+        BadInputCheck.ReadAndCheckAsync(host, endpoint, badValue);
+}
+
+/// <summary>The same bad query and path values on a host whose store is PostgreSQL.</summary>
+[Collection(WebHostCollection.Name)]
+[Trait("Category", PostgreSqlServer.Category)]
+public sealed class PostgreSqlQueryBadInputTests(PostgreSqlBadInputHost host) : IClassFixture<PostgreSqlBadInputHost>
+{
+    public static TheoryData<string, string> Cases => BadQueries.Matrix();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task A_bad_query_value_is_never_a_5xx(string endpoint, string badValue) =>
         BadInputCheck.ReadAndCheckAsync(host, endpoint, badValue);
 }
