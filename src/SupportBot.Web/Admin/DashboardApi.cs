@@ -35,7 +35,7 @@ public static class DashboardApi
         api.MapGet("/review", ReviewAsync);
         api.MapPost("/review", AssignAsync).RequireJsonBody();
         api.MapGet("/retrain", (ModelRetrainer retrainer) => TypedResults.Ok(retrainer.Status));
-        api.MapPost("/retrain", Retrain);
+        api.MapPost("/retrain", Retrain).AllowJsonBody();
         return app;
     }
 

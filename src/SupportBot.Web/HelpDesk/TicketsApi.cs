@@ -87,6 +87,12 @@ public static class TicketsApi
             errors["status"] = [$"'{status}' is not a ticket status; use {StatusList}."];
         }
 
+        // PostgreSQL refuses a NUL in text (a 500); no name has one.
+        if (assignee is not null && assignee.Contains('\0', StringComparison.Ordinal))
+        {
+            errors["assignee"] = ["assignee is a name, without NUL characters."];
+        }
+
         var from = ParseTime(createdFrom, "createdFrom", errors);
         var to = ParseTime(createdTo, "createdTo", errors);
         if (from is not null && to is not null && to <= from)

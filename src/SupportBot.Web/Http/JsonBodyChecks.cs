@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Mime;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using SupportBot.Web.Configuration;
@@ -10,8 +11,11 @@ namespace SupportBot.Web.Http;
 /// <summary>
 /// The checks every JSON endpoint gets before its handler runs: a JSON content type (else 415), a
 /// body no larger than <c>Api:MaxRequestBodyBytes</c> (else 413), and a body that is a JSON object
-/// (else 400 with a short reason). The Bot Framework adapter would answer an empty 400 to all
-/// three, and read any size of body into memory first.
+/// of clean text (else 400 with a short reason): valid UTF-8, each property once, no NUL and no
+/// half of a surrogate pair in any name or value. The Bot Framework adapter would answer an empty
+/// 400 to the first three and read any size of body into memory first; the rest would reach the
+/// handlers, where reading such a string throws (a 500) or stores it (PostgreSQL refuses a NUL),
+/// and where two parsers may pick different copies of a property given twice.
 /// </summary>
 public static class JsonBodyChecks
 {
@@ -26,12 +30,17 @@ public static class JsonBodyChecks
     /// <summary>Marks an endpoint as taking a JSON object body, checked by the middleware; <paramref name="writeError"/> writes its refusals (default: a ProblemDetails).</summary>
     public static TBuilder RequireJsonBody<TBuilder>(this TBuilder builder, JsonBodyErrorWriter? writeError = null)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new JsonBodyRequired(writeError ?? Problem));
+        builder.WithMetadata(new JsonBodyRequired(writeError ?? Problem, Optional: false));
+
+    /// <summary>Marks an endpoint as taking an optional JSON object body: no body passes; a body that is there is checked as <see cref="RequireJsonBody"/> checks it.</summary>
+    public static TBuilder AllowJsonBody<TBuilder>(this TBuilder builder, JsonBodyErrorWriter? writeError = null)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.WithMetadata(new JsonBodyRequired(writeError ?? Problem, Optional: true));
 
     private static Task Problem(HttpContext context, int status, string detail) =>
         TypedResults.Problem(detail: detail, statusCode: status).ExecuteAsync(context);
 
-    private sealed record JsonBodyRequired(JsonBodyErrorWriter WriteError);
+    private sealed record JsonBodyRequired(JsonBodyErrorWriter WriteError, bool Optional);
 
     private sealed class JsonBodyMiddleware(RequestDelegate next, IOptions<ApiOptions> options)
     {
@@ -49,7 +58,9 @@ public static class JsonBodyChecks
             var refuse = required.WriteError;
             var request = context.Request;
             var limit = options.Value.MaxRequestBodyBytes;
-            if (!IsJson(request.ContentType))
+            // An optional body may come without a content type when there is none (curl -X POST, fetch without a body).
+            var mayBeEmpty = required.Optional && request.ContentLength is null or 0;
+            if (!IsJson(request.ContentType) && !mayBeEmpty)
             {
                 await refuse(context, StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json.");
                 return;
@@ -86,10 +97,31 @@ public static class JsonBodyChecks
                 return;
             }
 
+            if (body.Length == 0 && required.Optional)
+            {
+                body.Position = 0;
+                request.Body = body;
+                await next(context);
+                return;
+            }
+
+            if (!IsJson(request.ContentType))
+            {
+                await refuse(context, StatusCodes.Status415UnsupportedMediaType, "Send the body as application/json.");
+                return;
+            }
+
+            var utf8 = WithoutByteOrderMark(body.GetBuffer().AsMemory(0, (int)body.Length));
+            if (!Utf8.IsValid(utf8.Span))
+            {
+                await refuse(context, StatusCodes.Status400BadRequest, "The body is not valid UTF-8.");
+                return;
+            }
+
             JsonDocument document;
             try
             {
-                document = JsonDocument.Parse(WithoutByteOrderMark(body.GetBuffer().AsMemory(0, (int)body.Length)));
+                document = JsonDocument.Parse(utf8);
             }
             catch (JsonException ex)
             {
@@ -107,12 +139,100 @@ public static class JsonBodyChecks
                 return;
             }
 
+            if (Flaw(document.RootElement) is { } flaw)
+            {
+                await refuse(context, StatusCodes.Status400BadRequest, flaw);
+                return;
+            }
+
             // The handler reads the checked copy; endpoint filters may look at the parsed one.
             context.Features.Set(new JsonBodyFeature(document.RootElement));
             body.Position = 0;
             request.Body = body;
             request.ContentLength = body.Length;
             await next(context);
+        }
+
+        /// <summary>What no handler should have to cope with, anywhere in the document (at most Parse's 64 levels deep).</summary>
+        private static string? Flaw(JsonElement element)
+        {
+            try
+            {
+                return FlawIn(element);
+            }
+            catch (InvalidOperationException)
+            {
+                // GetString refuses an escaped half of a surrogate pair.
+                return BrokenText;
+            }
+        }
+
+        private const string BrokenText = "The body holds text with a NUL character or half of a UTF-16 surrogate pair.";
+
+        private static string? FlawIn(JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    return IsClean(element.GetString()!) ? null : BrokenText;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        if (FlawIn(item) is { } flaw)
+                        {
+                            return flaw;
+                        }
+                    }
+
+                    return null;
+                case JsonValueKind.Object:
+                    var names = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        if (!IsClean(property.Name))
+                        {
+                            return BrokenText;
+                        }
+
+                        // Parsers differ on which copy wins (the checks here may see one, the handler the other).
+                        if (!names.Add(property.Name))
+                        {
+                            return "The body gives a property twice in one object; give each once.";
+                        }
+
+                        if (FlawIn(property.Value) is { } flaw)
+                        {
+                            return flaw;
+                        }
+                    }
+
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        private static bool IsClean(string text)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                var c = text[i];
+                if (c == '\0')
+                {
+                    return false;
+                }
+
+                if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+                {
+                    i++;
+                }
+                else if (char.IsSurrogate(c))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static bool IsJson(string? contentType)

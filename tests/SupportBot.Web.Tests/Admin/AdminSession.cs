@@ -66,7 +66,13 @@ public sealed partial class AdminSession(HttpClient client) : IDisposable
     public Task<HttpResponseMessage> PostJsonAsync(string path, object body, bool withToken = true)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        if (withToken && _token is not null)
+        return withToken ? SendAsync(request) : Client.SendAsync(request);
+    }
+
+    /// <summary>Sends a request as the dashboard does: with the session's cookie and the page's token.</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
+    {
+        if (_token is not null)
         {
             request.Headers.Add("X-CSRF-Token", _token);
         }

@@ -25,9 +25,10 @@ public static class DirectLineEndpoints
             .RequireCors(DirectLineRegistration.CorsPolicy)
             .ExcludeFromDescription();
 
-        api.MapPost("/tokens/generate", GenerateTokenAsync).RequireRateLimiting(RateLimits.DirectLineCreation);
-        api.MapPost("/tokens/refresh", RefreshToken);
-        api.MapPost("/conversations", StartConversationAsync).RequireRateLimiting(RateLimits.DirectLineCreation);
+        // The start and token bodies are optional (DL 3.0); one that is there is checked as any JSON body.
+        api.MapPost("/tokens/generate", GenerateTokenAsync).AllowJsonBody(DirectLineErrors.WriteAsync).RequireRateLimiting(RateLimits.DirectLineCreation);
+        api.MapPost("/tokens/refresh", RefreshToken).AllowJsonBody(DirectLineErrors.WriteAsync);
+        api.MapPost("/conversations", StartConversationAsync).AllowJsonBody(DirectLineErrors.WriteAsync).RequireRateLimiting(RateLimits.DirectLineCreation);
         api.MapGet("/conversations/{conversationId}", ReconnectAsync);
         api.MapPost("/conversations/{conversationId}/activities", PostActivityAsync).RequireJsonBody(DirectLineErrors.WriteAsync);
         api.MapGet("/conversations/{conversationId}/activities", GetActivitiesAsync);

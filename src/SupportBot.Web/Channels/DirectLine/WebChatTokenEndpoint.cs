@@ -19,6 +19,7 @@ public static class WebChatTokenEndpoint
 
     public static RouteHandlerBuilder MapWebChatToken(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost(Route, IssueAsync)
+            .AllowJsonBody()
             .RequireCors(DirectLineRegistration.CorsPolicy)
             .RequireRateLimiting(RateLimits.DirectLineCreation)
             .ExcludeFromDescription();
