@@ -2,6 +2,7 @@ using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Connector.Authentication;
 using SupportBot.Bot;
+using SupportBot.Web.Configuration;
 using SupportBot.Web.Hosting;
 using SupportBot.Web.Http;
 
@@ -26,6 +27,7 @@ public static class BotMessagesEndpoint
                 logger: sp.GetRequiredService<ILogger<BotFrameworkAuthentication>>()),
             sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<BotFrameworkAuthentication>(sp => sp.GetRequiredService<ClientReusingAuthentication>());
+        services.AddValidatedOptions<BotOptions>(BotOptions.Section);
         services.AddSingleton<AdapterWithErrorHandler>();
         services.AddSingleton<IBotFrameworkHttpAdapter>(sp => sp.GetRequiredService<AdapterWithErrorHandler>());
         services.AddSingleton<BotAdapter>(sp => sp.GetRequiredService<AdapterWithErrorHandler>());
