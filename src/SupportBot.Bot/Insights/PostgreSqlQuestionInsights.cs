@@ -96,7 +96,9 @@ public sealed class PostgreSqlQuestionInsights : IQuestionInsights, IAsyncDispos
 
         await _saves.FlushAsync();
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.Command($"SELECT {Columns} FROM asked_questions WHERE id = ANY($1)", ids.Distinct(StringComparer.Ordinal).ToArray());
+        await using var command = connection.Command(
+            $"SELECT {Columns} FROM asked_questions WHERE id = ANY($1)",
+            (object)ids.Distinct(StringComparer.Ordinal).ToArray());
         var questions = new List<AskedQuestion>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
