@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using SupportBot.Bot.Telemetry;
@@ -28,13 +26,6 @@ public sealed class WriteBehindQueue<T> : IAsyncDisposable
     // Enough to absorb bursts; beyond it, logging waits for the writer rather than growing memory.
     private const int QueueCapacity = 10_000;
     private const int MaxBatch = 256;
-
-    // Static: the stores that own queues are made without dependency injection; the host's
-    // exporters subscribe to the meter by name, as to BotTelemetry's.
-    private static readonly Meter Meter = new(BotTelemetry.Name);
-
-    private static readonly Counter<long> Dropped = Meter.CreateCounter<long>(
-        "supportbot.storage.writes.dropped", "{item}", "Items written behind the turn (transcript activities, question insights) dropped after every attempt to write them failed, by store.");
 
     private readonly IReadOnlyList<TimeSpan> _retryDelays;
     private readonly Func<IReadOnlyList<T>, Task> _insert;
@@ -153,7 +144,7 @@ public sealed class WriteBehindQueue<T> : IAsyncDisposable
                     _what,
                     attempt,
                     _database);
-                Dropped.Add(appends.Count, new TagList { { "store", _what } });
+                StorageMetrics.WritesDropped(_what, appends.Count);
                 return ex;
             }
         }

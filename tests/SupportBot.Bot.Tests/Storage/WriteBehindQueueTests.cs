@@ -109,7 +109,7 @@ public sealed class WriteBehindQueueTests
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == BotTelemetry.Name && instrument.Name == "supportbot.storage.writes.dropped")
+                if (instrument.Meter.Name == BotTelemetry.Name && instrument.Name == StorageMetrics.DroppedName)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }
