@@ -21,11 +21,11 @@ builder.Services.AddJsonBodyChecks();       // 400 / 413 / 415 before a JSON end
 builder.Services.AddKnowledgeBase();        // training-data/, validated at start
 builder.Services.AddIntentModel();          // Classifier:*: the model, reloaded when retrained; the decision policy
 builder.Services.AddBotStorage();           // Storage:*: IStorage and the transcript store
-builder.Services.AddBotFramework();         // authentication, AdapterWithErrorHandler, the bot
+builder.Services.AddBotFramework();         // authentication (Bot:AllowUnauthenticatedChannel), AdapterWithErrorHandler, the bot
 builder.Services.AddHelpDesk();             // HelpDesk:*: API keys, the ticket webhook and its dispatcher
 builder.Services.AddAdminDashboard();       // HelpDesk:AdminPassword: /admin sign-in, charts, review, retraining
 builder.Services.AddDirectLine();           // DirectLine:*, WebChat:*: Direct Line 3.0 in process, tokens, history, CORS, limits
-builder.Services.AddRateLimits();           // RateLimits:*: per IP, per API key, per conversation
+builder.Services.AddRateLimits();           // RateLimits:*: per IP, per API key, per conversation, wrong API keys
 builder.Services.AddTelemetry();            // Telemetry:*: /metrics, OTLP traces; Logging:Console:FormatterName=json for JSON logs
 builder.Services.AddGracefulShutdown();     // Shutdown:*: drain, then finish the turns in flight
 builder.Services.AddHealth();
@@ -43,7 +43,7 @@ try
     app.UseAdminAuthentication();           // the admin cookie; API keys open nothing under /admin
     app.UseJsonBodyChecks();
     app.UseCors();                          // WebChat:AllowedOrigins; a preflight ends here
-    app.UseRateLimits();                    // 429 with Retry-After; after the body checks, which parse the activity it keys on
+    app.UseRateLimits();                    // 429 with Retry-After; /api/messages per address here, per conversation once authenticated
 
     app.MapBotMessages();                   // POST /api/messages
     app.MapDirectLine();                    // /v3/directline/*, POST /api/webchat/token

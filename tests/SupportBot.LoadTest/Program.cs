@@ -62,6 +62,7 @@ var environment = new Dictionary<string, string>
 
     // Each client sends its next turn as soon as it has the answer: far beyond a person's pace.
     ["RateLimits__BotMessages__PermitLimit"] = "0",
+    ["RateLimits__BotMessagesPerAddress__PermitLimit"] = "0",
 };
 
 if (directLine)

@@ -34,6 +34,9 @@ public sealed class ScaleOutRun(string webDll, string echoDll, IDictionary<strin
                 ["ConnectionStrings__SupportBot"] = connectionString,
                 ["DirectLine__Secret"] = secret,
                 ["RateLimits__DirectLineCreation__PermitLimit"] = "0",
+
+                // Unsigned load through nginx: a loopback-only host refuses forwarded unsigned activities otherwise.
+                ["Bot__AllowUnauthenticatedChannel"] = "true",
             };
 
             var echo = Start(processes, echoDll, ["echo-host"], new Dictionary<string, string>());

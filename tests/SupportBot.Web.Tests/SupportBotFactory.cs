@@ -52,6 +52,8 @@ public sealed class SupportBotFactory : WebApplicationFactory<Program>
             ["RateLimits:DirectLineCreation:PermitLimit"] = "100000",
             ["RateLimits:HelpDeskApi:PermitLimit"] = "100000",
             ["RateLimits:BotMessages:PermitLimit"] = "100000",
+            ["RateLimits:BotMessagesPerAddress:PermitLimit"] = "100000",
+            ["RateLimits:BadApiKeys:PermitLimit"] = "100000",
             ["RateLimits:AdminSignIn:PermitLimit"] = "100000",
 
             // Configuration filters win over SetMinimumLevel: keep the test output to what went wrong.
@@ -81,17 +83,16 @@ public sealed class SupportBotFactory : WebApplicationFactory<Program>
         string? environment = null) =>
         new(model, settings, databasePath, services, environment);
 
-    /// <summary>Waits until /readyz answers 200 (the model is loaded in the background).</summary>
-    public async Task<HttpClient> CreateReadyClientAsync()
+    /// <summary>Waits until /readyz answers 200 through a client of any host under test.</summary>
+    public static async Task WaitUntilReadyAsync(HttpClient client)
     {
-        var client = CreateClient();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
             using var response = await client.GetAsync("/readyz");
             if (response.StatusCode == HttpStatusCode.OK)
             {
-                return client;
+                return;
             }
 
             if (DateTime.UtcNow > deadline)
@@ -101,6 +102,14 @@ public sealed class SupportBotFactory : WebApplicationFactory<Program>
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>Waits until /readyz answers 200 (the model is loaded in the background).</summary>
+    public async Task<HttpClient> CreateReadyClientAsync()
+    {
+        var client = CreateClient();
+        await WaitUntilReadyAsync(client);
+        return client;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
+using SupportBot.Web.Http;
 
 namespace SupportBot.Web.HelpDesk;
 
@@ -94,6 +95,7 @@ public static class ApiKeys
     private sealed class ApiKeyMiddleware(
         RequestDelegate next,
         ApiKeyRing keys,
+        BadApiKeyLimiter badKeys,
         IOptions<HelpDeskOptions> options,
         IHostEnvironment environment,
         ILogger<ApiKeyRing> logger)
@@ -134,10 +136,23 @@ public static class ApiKeys
                 return;
             }
 
+            // Checked before the key, so that past the limit a guess tells nothing, right or wrong.
+            using (var blocked = badKeys.Blocked(context))
+            {
+                if (blocked is not null)
+                {
+                    await RateLimits.WriteTooManyAsync(context, blocked, "Too many wrong API keys from this address", nameof(RateLimitOptions.BadApiKeys));
+                    return;
+                }
+            }
+
             var name = keys.Match(presented);
             if (name is null)
             {
-                await RefuseAsync(context, "The API key is not valid.");
+                using var counted = badKeys.CountBadKey(context);
+                await (counted.IsAcquired
+                    ? RefuseAsync(context, "The API key is not valid.")
+                    : RateLimits.WriteTooManyAsync(context, counted, "Too many wrong API keys from this address", nameof(RateLimitOptions.BadApiKeys)));
                 return;
             }
 

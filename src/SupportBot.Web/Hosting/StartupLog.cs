@@ -16,10 +16,24 @@ public static class StartupLog
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             var appId = app.Configuration["MicrosoftAppId"];
             var authenticated = !string.IsNullOrWhiteSpace(appId);
-            if (!authenticated)
+            var unauthenticated = app.Services.GetRequiredService<UnauthenticatedChannel>();
+            if (!authenticated && app.Configuration.GetValue<bool>(UnauthenticatedChannel.AllowSetting))
             {
                 logger.LogWarning(
-                    "No MicrosoftAppId is configured: {Endpoint} accepts unauthenticated requests, as the Bot Framework Emulator sends locally. Configure MicrosoftAppId and MicrosoftAppPassword before the bot is reachable from other machines.",
+                    "No MicrosoftAppId is configured and {Setting} is on: {Endpoint} serves unsigned requests from anywhere and posts replies to any serviceUrl they name. Use this only on a closed test network.",
+                    UnauthenticatedChannel.AllowSetting,
+                    BotMessagesEndpoint.Route);
+            }
+            else if (!authenticated && unauthenticated.IsOpen)
+            {
+                logger.LogWarning(
+                    "No MicrosoftAppId is configured: {Endpoint} serves unsigned requests, as the Bot Framework Emulator sends, only from this machine and for a loopback serviceUrl. Configure MicrosoftAppId and MicrosoftAppPassword for the Azure channels.",
+                    BotMessagesEndpoint.Route);
+            }
+            else if (!authenticated)
+            {
+                logger.LogWarning(
+                    "No MicrosoftAppId is configured and this host is reachable from other machines: {Endpoint} refuses every request with 401 (Web Chat and the REST API work). Configure MicrosoftAppId and MicrosoftAppPassword for the Azure channels.",
                     BotMessagesEndpoint.Route);
             }
 
@@ -36,7 +50,7 @@ public static class StartupLog
                 {
                     logger.LogInformation("Bot Framework channel endpoint: {BotEndpoint} (app id {MicrosoftAppId})", root + BotMessagesEndpoint.Route, appId);
                 }
-                else
+                else if (unauthenticated.IsOpen)
                 {
                     logger.LogInformation("Bot Framework Emulator endpoint: {EmulatorEndpoint} (leave the app id and password empty)", root + BotMessagesEndpoint.Route);
                 }

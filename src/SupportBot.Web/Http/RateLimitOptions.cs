@@ -5,7 +5,8 @@ namespace SupportBot.Web.Http;
 /// <summary>
 /// The rate limits of the public endpoints (the <c>RateLimits</c> section), each a number of
 /// requests per fixed window and per client: per IP address where a browser calls directly, per
-/// API key on the help-desk API, per conversation on <c>/api/messages</c>.
+/// API key on the help-desk API; on <c>/api/messages</c> per IP address before authentication and
+/// per conversation after it.
 /// </summary>
 public sealed class RateLimitOptions
 {
@@ -18,18 +19,35 @@ public sealed class RateLimitOptions
     public RateLimit HelpDeskApi { get; set; } = new() { PermitLimit = 300, Window = TimeSpan.FromMinutes(1) };
 
     /// <summary>
-    /// <c>/api/messages</c>, per conversation in the activity: channels post every user's turns
-    /// from a few addresses. A person writes a message every few seconds at most; this leaves
-    /// room for typing indicators and quick button presses besides.
+    /// <c>/api/messages</c>, per conversation of an activity whose request was authenticated (an
+    /// unsigned request never spends a conversation's budget): channels post every user's turns
+    /// from a few addresses. A person writes a message every few seconds at most; this leaves room
+    /// for typing indicators and quick button presses besides.
     /// </summary>
     public RateLimit BotMessages { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>
+    /// <c>/api/messages</c>, per IP address, before the request is authenticated: a channel posts
+    /// every user's turns from a few addresses, so this only stops a flood from one address.
+    /// </summary>
+    public RateLimit BotMessagesPerAddress { get; set; } = new() { PermitLimit = 1200, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>Wrong help-desk API keys, per IP address: past the limit every request with a key from that address gets 429 until the window ends.</summary>
+    public RateLimit BadApiKeys { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(5) };
 
     /// <summary>Admin dashboard sign-in attempts, per IP address: slows password guessing to a crawl.</summary>
     public RateLimit AdminSignIn { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(5) };
 
     /// <summary>The limits by setting name, for validation and the log.</summary>
     public IEnumerable<(string Name, RateLimit Limit)> All =>
-        [(nameof(DirectLineCreation), DirectLineCreation), (nameof(HelpDeskApi), HelpDeskApi), (nameof(BotMessages), BotMessages), (nameof(AdminSignIn), AdminSignIn)];
+        [
+            (nameof(DirectLineCreation), DirectLineCreation),
+            (nameof(HelpDeskApi), HelpDeskApi),
+            (nameof(BotMessages), BotMessages),
+            (nameof(BotMessagesPerAddress), BotMessagesPerAddress),
+            (nameof(BadApiKeys), BadApiKeys),
+            (nameof(AdminSignIn), AdminSignIn),
+        ];
 }
 
 /// <summary>Requests one client may make per window; a <see cref="PermitLimit"/> of 0 turns the limit off.</summary>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
@@ -22,7 +21,11 @@ public static class RateLimits
     /// <summary>The help-desk REST API: per API key, else per IP address.</summary>
     public const string HelpDeskApi = "helpdesk-api";
 
-    /// <summary><c>/api/messages</c>: per conversation in the activity, never per IP address (channels share a few).</summary>
+    /// <summary>
+    /// <c>/api/messages</c>: per IP address here, before authentication; per conversation only once
+    /// the request is authenticated (<see cref="ConversationRateLimiter"/>), so a forged request
+    /// cannot spend a real conversation's budget.
+    /// </summary>
     public const string BotMessages = "bot-messages";
 
     /// <summary>Admin sign-in attempts: per IP address.</summary>
@@ -32,6 +35,8 @@ public static class RateLimits
     {
         services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section);
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
+        services.AddSingleton<ConversationRateLimiter>();
+        services.AddSingleton<BadApiKeyLimiter>();
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -41,11 +46,7 @@ public static class RateLimits
                 o => o.HelpDeskApi,
                 context.Features.Get<ApiKeyCaller>() is { } caller ? $"key:{caller.KeyName}" : $"ip:{Address(context)}"));
             limiter.AddPolicy(AdminSignIn, context => FixedWindow(context, o => o.AdminSignIn, $"ip:{Address(context)}"));
-            limiter.AddPolicy(BotMessages, context => Conversation(context) is { } conversation
-                ? FixedWindow(context, o => o.BotMessages, $"conversation:{conversation}")
-
-                // Not an activity: the endpoint's shape check answers 400 without running a turn.
-                : RateLimitPartition.GetNoLimiter(string.Empty));
+            limiter.AddPolicy(BotMessages, context => FixedWindow(context, o => o.BotMessagesPerAddress, $"ip:{Address(context)}"));
             limiter.OnRejected = OnRejectedAsync;
         });
         return services;
@@ -53,51 +54,32 @@ public static class RateLimits
 
     public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app) => app.UseRateLimiter();
 
-    private static RateLimitPartition<string> FixedWindow(HttpContext context, Func<RateLimitOptions, RateLimit> pick, string client)
-    {
-        var limit = pick(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value);
-        return limit.IsOff
-            ? RateLimitPartition.GetNoLimiter(client)
-            : RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions { PermitLimit = limit.PermitLimit, Window = limit.Window, QueueLimit = 0 });
-    }
+    /// <summary>A fixed-window limiter per key, from a limit of the options (a limit of 0: none).</summary>
+    public static PartitionedRateLimiter<string> FixedWindowPerKey(RateLimit limit) =>
+        PartitionedRateLimiter.Create<string, string>(key => Partition(limit, key));
 
+    private static RateLimitPartition<string> Partition(RateLimit limit, string key) =>
+        limit.IsOff
+            ? RateLimitPartition.GetNoLimiter(key)
+            : RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions { PermitLimit = limit.PermitLimit, Window = limit.Window, QueueLimit = 0 });
+
+    private static RateLimitPartition<string> FixedWindow(HttpContext context, Func<RateLimitOptions, RateLimit> pick, string client) =>
+        Partition(pick(context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value), client);
+
+    /// <summary>The client's address, the partition of the per-address limits.</summary>
     // Behind a proxy the address is the client's only when the host applies X-Forwarded-For.
-    private static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    public static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
-    // The body was read and parsed by the JSON body checks, which run before the limiter.
-    private static string? Conversation(HttpContext context)
+    /// <summary>Answers 429 with <c>Retry-After</c> from the refused lease and a ProblemDetails whose detail is <paramref name="reason"/> and when to come back.</summary>
+    public static Task WriteTooManyAsync(HttpContext context, RateLimitLease refused, string reason, string? policy = null)
     {
-        if (context.Features.Get<JsonBodyFeature>()?.Root is not { ValueKind: JsonValueKind.Object } activity
-            || !activity.TryGetProperty("conversation", out var conversation)
-            || conversation.ValueKind != JsonValueKind.Object
-            || !conversation.TryGetProperty("id", out var id)
-            || id.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-
-        var channel = activity.TryGetProperty("channelId", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-        return $"{channel}/{id.GetString()}";
-    }
-
-    private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
-    {
-        var context = rejected.HttpContext;
-        var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 1;
+        var retryAfter = refused.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
         context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-
-        var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
-        var detail = policy switch
-        {
-            DirectLineCreation => "Too many tokens or conversations from this address",
-            HelpDeskApi => context.Features.Get<ApiKeyCaller>() is null ? "Too many requests from this address" : "Too many requests with this API key",
-            BotMessages => "Too many activities in this conversation",
-            _ => "Too many requests",
-        };
-        detail = $"{detail}; try again in {retryAfter} s.";
+        var detail = $"{reason}; try again in {retryAfter} s.";
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits).FullName!)
             .LogWarning("Refused {Method} {Path} from {RemoteAddress} with 429 ({RateLimitPolicy})", context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress, policy);
 
+        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         var problem = new ProblemDetailsContext
         {
             HttpContext = context,
@@ -108,6 +90,20 @@ public static class RateLimits
             problem.ProblemDetails.Extensions["error"] = new Dictionary<string, string> { ["code"] = "TooManyRequests", ["message"] = detail };
         }
 
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(problem);
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(problem).AsTask();
+    }
+
+    private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var context = rejected.HttpContext;
+        var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
+        var reason = policy switch
+        {
+            DirectLineCreation => "Too many tokens or conversations from this address",
+            HelpDeskApi => context.Features.Get<ApiKeyCaller>() is null ? "Too many requests from this address" : "Too many requests with this API key",
+            BotMessages => "Too many requests from this address",
+            _ => "Too many requests",
+        };
+        await WriteTooManyAsync(context, rejected.Lease, reason, policy);
     }
 }

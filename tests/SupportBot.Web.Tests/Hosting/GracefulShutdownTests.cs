@@ -28,6 +28,7 @@ public sealed class GracefulShutdownTests(TrainedModelFixture model, ITestOutput
         await using var host = await HostProcess.StartReadyAsync(model, new Dictionary<string, string>
         {
             ["RateLimits:BotMessages:PermitLimit"] = "0",
+            ["RateLimits:BotMessagesPerAddress:PermitLimit"] = "0",
             ["Shutdown:Timeout"] = "00:02:00",
         });
         using var client = host.CreateClient();

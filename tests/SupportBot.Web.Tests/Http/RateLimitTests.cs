@@ -7,9 +7,10 @@ using SupportBot.Web.Tests.Channels;
 namespace SupportBot.Web.Tests.Http;
 
 /// <summary>
-/// Rate limits per client: per IP address or API key on the help-desk API, per conversation on
-/// /api/messages (channels carry every user's turns from a few addresses). A refusal is a 429
-/// ProblemDetails with Retry-After.
+/// Rate limits per client: per IP address or API key on the help-desk API, wrong API keys per IP
+/// address; on /api/messages per address before authentication and per conversation after it
+/// (channels carry every user's turns from a few addresses). A refusal is a 429 ProblemDetails
+/// with Retry-After.
 /// </summary>
 [Collection(WebHostCollection.Name)]
 public sealed class RateLimitTests(TrainedModelFixture model)
@@ -90,6 +91,117 @@ public sealed class RateLimitTests(TrainedModelFixture model)
         for (var i = 0; i < 5; i++)
         {
             Assert.Equal(HttpStatusCode.OK, await TurnAsync(client, $"conv-{Guid.NewGuid():N}", "hello"));
+        }
+    }
+
+    [Fact]
+    public async Task Forged_unsigned_posts_naming_a_conversation_do_not_spend_its_budget()
+    {
+        await using var host = SupportBotFactory.WithSettings(model, new Dictionary<string, string?>
+        {
+            ["RateLimits:BotMessages:PermitLimit"] = "3",
+            ["RateLimits:BotMessages:Window"] = "00:10:00",
+        });
+        using var client = await host.CreateReadyClientAsync();
+        var victim = $"conv-{Guid.NewGuid():N}";
+
+        // Refused as unauthenticated (the serviceUrl is not this machine's), before they are counted.
+        for (var i = 0; i < 10; i++)
+        {
+            using var forged = await client.PostActivityAsync(Activities.Message("http://169.254.169.254/", victim, "hello", expectReplies: true));
+            Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await TurnAsync(client, victim, "hello"));
+        }
+    }
+
+    [Fact]
+    public async Task On_api_messages_requests_are_counted_per_address_before_authentication()
+    {
+        await using var host = SupportBotFactory.WithSettings(
+            model,
+            new Dictionary<string, string?>
+            {
+                ["Urls"] = "http://0.0.0.0:3978",
+                ["RateLimits:BotMessagesPerAddress:PermitLimit"] = "3",
+                ["RateLimits:BotMessagesPerAddress:Window"] = "00:10:00",
+            },
+            environment: "Production");
+        using var client = await host.CreateReadyClientAsync();
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await TurnAsync(client, $"conv-{Guid.NewGuid():N}", "hello"));
+        }
+
+        using var refused = await client.PostActivityAsync(Activities.Message(ServiceUrl, $"conv-{Guid.NewGuid():N}", "hello", expectReplies: true));
+        await AssertTooManyAsync(refused, "from this address");
+    }
+
+    [Fact]
+    public void A_conversation_id_of_any_length_makes_a_partition_key_of_at_most_128_characters()
+    {
+        var longId = new string('a', 300);
+        var otherLongId = new string('a', 299) + "b";
+
+        var key = ConversationRateLimiter.PartitionKey("emulator", longId);
+
+        Assert.True(key.Length <= ConversationRateLimiter.MaxKeyLength, $"{key.Length} characters");
+        Assert.NotEqual(key, ConversationRateLimiter.PartitionKey("emulator", otherLongId));
+        Assert.NotEqual(key, ConversationRateLimiter.PartitionKey("msteams", longId));
+        Assert.Equal("emulator/conv-1", ConversationRateLimiter.PartitionKey("emulator", "conv-1"));
+    }
+
+    [Fact]
+    public async Task A_300_character_conversation_id_still_has_its_own_limit()
+    {
+        await using var host = SupportBotFactory.WithSettings(model, new Dictionary<string, string?>
+        {
+            ["RateLimits:BotMessages:PermitLimit"] = "2",
+            ["RateLimits:BotMessages:Window"] = "00:10:00",
+        });
+        using var client = await host.CreateReadyClientAsync();
+        var longId = Guid.NewGuid().ToString("N") + new string('x', 268);
+
+        Assert.Equal(HttpStatusCode.OK, await TurnAsync(client, longId, "hello"));
+        Assert.Equal(HttpStatusCode.OK, await TurnAsync(client, longId, "hello"));
+        using (var refused = await client.PostActivityAsync(Activities.Message(ServiceUrl, longId, "hello", expectReplies: true)))
+        {
+            await AssertTooManyAsync(refused, "in this conversation");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await TurnAsync(client, longId[..^1] + "y", "hello"));
+    }
+
+    [Fact]
+    public async Task Wrong_api_keys_from_one_address_past_the_limit_get_429_with_retry_after_even_with_the_right_key()
+    {
+        await using var host = SupportBotFactory.WithSettings(model, new Dictionary<string, string?>
+        {
+            ["HelpDesk:ApiKeys:0:Name"] = "help-desk",
+            ["HelpDesk:ApiKeys:0:Key"] = Key,
+            ["RateLimits:BadApiKeys:PermitLimit"] = "3",
+            ["RateLimits:BadApiKeys:Window"] = "00:10:00",
+        });
+        using var client = host.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "/api/v1/tickets", Key));
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(client, "/api/v1/tickets", $"guess-{i}-0123456789abcdef"));
+        }
+
+        using (var refused = await SendAsync(client, "/api/v1/tickets", "guess-3-0123456789abcdef"))
+        {
+            await AssertTooManyAsync(refused, "wrong API keys");
+        }
+
+        using (var right = await SendAsync(client, "/api/v1/tickets", Key))
+        {
+            await AssertTooManyAsync(right, "wrong API keys");
         }
     }
 

@@ -101,6 +101,14 @@ public sealed class AdapterWithErrorHandler : CloudAdapter
         };
     }
 
+    /// <summary>Authenticates an activity of <c>/api/messages</c> as <c>CloudAdapter.ProcessAsync</c> does, so the endpoint can check it before the turn.</summary>
+    public Task<AuthenticateRequestResult> AuthenticateAsync(Activity activity, string authHeader, CancellationToken cancellationToken) =>
+        BotFrameworkAuthentication.AuthenticateRequestAsync(activity, authHeader, cancellationToken);
+
+    /// <summary>Runs the turn of an activity that <see cref="AuthenticateAsync"/> authenticated.</summary>
+    public Task<InvokeResponse> ProcessAuthenticatedAsync(AuthenticateRequestResult authenticated, Activity activity, BotCallbackHandler callback, CancellationToken cancellationToken) =>
+        ProcessActivityAsync(authenticated, activity, callback, cancellationToken);
+
     /// <summary>
     /// Runs a turn for an activity that a channel inside this host already authenticated (the
     /// Direct Line), with the same middleware, bot and error handling as /api/messages. The

@@ -10,8 +10,8 @@ namespace SupportBot.Web.Channels.BotFramework;
 
 /// <summary>
 /// The Bot Framework channel: authentication from configuration (<c>MicrosoftAppId</c>,
-/// <c>MicrosoftAppPassword</c>, ...; none configured means the Emulator's unauthenticated local
-/// traffic is accepted), the adapter, the bot, and <c>POST /api/messages</c>.
+/// <c>MicrosoftAppPassword</c>, ...; with none, only the Emulator's unsigned traffic on this machine
+/// is served, see <see cref="UnauthenticatedChannel"/>), the adapter, the bot, and <c>POST /api/messages</c>.
 /// </summary>
 public static class BotMessagesEndpoint
 {
@@ -32,15 +32,17 @@ public static class BotMessagesEndpoint
         services.AddSingleton<IBotFrameworkHttpAdapter>(sp => sp.GetRequiredService<AdapterWithErrorHandler>());
         services.AddSingleton<BotAdapter>(sp => sp.GetRequiredService<AdapterWithErrorHandler>());
         services.AddSupportBot();
+        services.AddValidatedOptions<BotChannelOptions>(BotChannelOptions.Section);
+        services.AddSingleton<UnauthenticatedChannel>();
+        services.AddSingleton<InboundActivities>();
 
         // Settings the SDK reads on first use (MicrosoftAppType, ChannelService, ...) are checked at start.
         return services.ResolveAtStart<IBotFrameworkHttpAdapter>();
     }
 
-    /// <summary>The channel's endpoint: the request goes to the adapter, all behaviour lives in the bot.</summary>
+    /// <summary>The channel's endpoint: limited per address, then authenticated, then limited per conversation; all behaviour lives in the bot.</summary>
     public static RouteHandlerBuilder MapBotMessages(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapPost(Route, (HttpRequest request, HttpResponse response, IBotFrameworkHttpAdapter adapter, IBot bot, CancellationToken cancellationToken) =>
-                adapter.ProcessAsync(request, response, bot, cancellationToken))
+        endpoints.MapPost(Route, (HttpContext context, InboundActivities inbound) => inbound.ProcessAsync(context))
             .RequireJsonBody()
             .AddEndpointFilter<ActivityShapeFilter>()
             .RequireRateLimiting(RateLimits.BotMessages)
