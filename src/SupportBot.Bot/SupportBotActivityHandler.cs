@@ -68,6 +68,11 @@ public sealed class SupportBotActivityHandler(
             return;
         }
 
+        if (MessageLengthMiddleware.CutTo(turnContext) is { } cutTo)
+        {
+            await turnContext.SendActivityAsync(Replies.Markdown(BotTexts.Format(texts.MessageCut, cutTo)), cancellationToken);
+        }
+
         await HandleMessageAsync(dialogs, text, command, cancellationToken);
         await SaveInsightsAsync(turnContext, state, cancellationToken);
     }

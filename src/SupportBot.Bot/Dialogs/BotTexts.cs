@@ -75,6 +75,9 @@ public sealed class BotTexts
 
     public string Empty => Get();
 
+    /// <summary>Said before the answer to a message cut to <c>Bot:MaxMessageLength</c>; {0} is that length.</summary>
+    public string MessageCut => Get();
+
     public string Yes => Get();
 
     public string No => Get();

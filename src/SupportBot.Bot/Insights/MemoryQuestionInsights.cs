@@ -21,16 +21,60 @@ public sealed class MemoryQuestionInsights : IQuestionInsights
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<AskedQuestion>> ListAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default)
+    public Task<QuestionPage> PageAsync(QuestionQuery query, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            IReadOnlyList<AskedQuestion> list = _questions.Values
-                .Where(q => q.AskedAt >= from && q.AskedAt < to)
+            var matching = InWindow(query.From, query.To)
+                .Where(q => query.Filter switch
+                {
+                    QuestionFilter.NeedsReview => q.NeedsReview(),
+                    QuestionFilter.Reviewed => q.ReviewedAs is not null,
+                    _ => true,
+                })
                 .OrderBy(q => q.AskedAt).ThenBy(q => q.Id, StringComparer.Ordinal)
-                .Take(limit)
                 .ToList();
-            return Task.FromResult(list);
+            return Task.FromResult(new QuestionPage(matching.Skip(query.Offset).Take(query.Limit).ToList(), matching.Count));
+        }
+    }
+
+    public Task<IReadOnlyList<AskedQuestion>> GetAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            IReadOnlyList<AskedQuestion> found = ids.Distinct(StringComparer.Ordinal)
+                .Select(id => _questions.GetValueOrDefault(id))
+                .OfType<AskedQuestion>()
+                .ToList();
+            return Task.FromResult(found);
+        }
+    }
+
+    public Task<QuestionStats> StatsAsync(DateTimeOffset from, DateTimeOffset to, int topEntries, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var questions = InWindow(from, to).ToList();
+            var days = questions
+                .GroupBy(q => DateOnly.FromDateTime(q.AskedAt.UtcDateTime))
+                .OrderBy(d => d.Key)
+                .Select(d => new QuestionDay(d.Key, d.Count(), d.Select(q => q.ConversationId).Distinct(StringComparer.Ordinal).Count()))
+                .ToList();
+            var top = questions
+                .Where(q => q.EntryId is not null)
+                .GroupBy(q => q.EntryId!, StringComparer.Ordinal)
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+                .Take(topEntries)
+                .Select(g => new EntryTally(g.Key, g.Count()))
+                .ToList();
+            return Task.FromResult(new QuestionStats(
+                questions.Count,
+                questions.Select(q => q.ConversationId).Distinct(StringComparer.Ordinal).Count(),
+                days,
+                questions.GroupBy(q => q.Outcome, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+                questions.Count(q => q.Feedback == QuestionFeedback.Helpful),
+                questions.Count(q => q.Feedback == QuestionFeedback.Unhelpful),
+                top));
         }
     }
 
@@ -51,4 +95,7 @@ public sealed class MemoryQuestionInsights : IQuestionInsights
             return Task.FromResult(reviewed);
         }
     }
+
+    private IEnumerable<AskedQuestion> InWindow(DateTimeOffset from, DateTimeOffset to) =>
+        _questions.Values.Where(q => q.AskedAt >= from && q.AskedAt < to);
 }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Npgsql;
+using System.Data.Common;
 using SupportBot.Bot.Storage;
 using SupportBot.Bot.Storage.PostgreSql;
 
@@ -16,7 +16,7 @@ namespace SupportBot.Bot.Insights;
 /// </remarks>
 public sealed class PostgreSqlQuestionInsights : IQuestionInsights, IAsyncDisposable
 {
-    private const string Columns = "id, conversation_id, asked_at, text, language, outcome, entry_id, score, closest_entry_id, feedback, reviewed_as";
+    private const string Columns = QuestionSql.Columns;
 
     private readonly PostgreSqlDatabase _database;
     private readonly WriteBehindQueue<AskedQuestion> _saves;
@@ -67,31 +67,43 @@ public sealed class PostgreSqlQuestionInsights : IQuestionInsights, IAsyncDispos
         await command.ExecuteNonQueryAsync();
     }
 
-    public async Task<IReadOnlyList<AskedQuestion>> ListAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default)
+    public Task<QuestionPage> PageAsync(QuestionQuery query, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            query.From,
+            query.To,
+            command => QuestionSql.PageAsync(command, QuestionSql.Where("$1", "$2", query.Filter), query, Read, cancellationToken),
+            cancellationToken);
+
+    public Task<QuestionStats> StatsAsync(DateTimeOffset from, DateTimeOffset to, int topEntries, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            from,
+            to,
+            command => QuestionSql.StatsAsync(
+                command,
+                QuestionSql.Where("$1", "$2", QuestionFilter.All),
+                "to_char(asked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+                topEntries,
+                "COLLATE \"C\"",
+                cancellationToken),
+            cancellationToken);
+
+    public async Task<IReadOnlyList<AskedQuestion>> GetAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
+        if (ids.Count == 0)
+        {
+            return [];
+        }
+
         await _saves.FlushAsync();
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.Command(
-            $"SELECT {Columns} FROM asked_questions WHERE asked_at >= $1 AND asked_at < $2 ORDER BY asked_at, id LIMIT $3",
-            from.ToUniversalTime(),
-            to.ToUniversalTime(),
-            limit);
+            $"SELECT {Columns} FROM asked_questions WHERE id = ANY($1)",
+            (object)ids.Distinct(StringComparer.Ordinal).ToArray());
         var questions = new List<AskedQuestion>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            questions.Add(new AskedQuestion(
-                reader.GetString(0),
-                reader.GetString(1),
-                reader.GetFieldValue<DateTimeOffset>(2),
-                reader.GetString(3),
-                NullableString(reader, 4),
-                reader.GetString(5),
-                NullableString(reader, 6),
-                reader.GetDouble(7),
-                NullableString(reader, 8),
-                NullableString(reader, 9),
-                NullableString(reader, 10)));
+            questions.Add(Read(reader));
         }
 
         return questions;
@@ -113,5 +125,26 @@ public sealed class PostgreSqlQuestionInsights : IQuestionInsights, IAsyncDispos
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    /// <summary>Runs a read of the window on a connection of its own, after what this replica queued is written.</summary>
+    private async Task<T> ReadAsync<T>(DateTimeOffset from, DateTimeOffset to, Func<Func<string, DbCommand>, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await _saves.FlushAsync();
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        return await read(sql => connection.Command(sql, from.ToUniversalTime(), to.ToUniversalTime()));
+    }
+
+    private static AskedQuestion Read(DbDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetFieldValue<DateTimeOffset>(2),
+        reader.GetString(3),
+        NullableString(reader, 4),
+        reader.GetString(5),
+        NullableString(reader, 6),
+        reader.GetDouble(7),
+        NullableString(reader, 8),
+        NullableString(reader, 9),
+        NullableString(reader, 10));
+
+    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

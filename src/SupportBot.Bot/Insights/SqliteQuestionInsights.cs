@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SupportBot.Bot.Storage;
@@ -35,7 +35,7 @@ public sealed class SqliteQuestionInsights : IQuestionInsights, IAsyncDisposable
         CREATE INDEX IF NOT EXISTS asked_questions_by_time ON asked_questions (asked_at);
         """;
 
-    private const string Columns = "id, conversation_id, asked_at, text, language, outcome, entry_id, score, closest_entry_id, feedback, reviewed_as";
+    private const string Columns = QuestionSql.Columns;
 
     private readonly SqliteDatabase _database;
     private readonly SqliteSchema _schema;
@@ -89,16 +89,38 @@ public sealed class SqliteQuestionInsights : IQuestionInsights, IAsyncDisposable
             CancellationToken.None);
     }
 
-    public async Task<IReadOnlyList<AskedQuestion>> ListAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken = default)
+    public Task<QuestionPage> PageAsync(QuestionQuery query, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            query.From,
+            query.To,
+            command => QuestionSql.PageAsync(command, QuestionSql.Where("$from", "$to", query.Filter), query, Read, cancellationToken),
+            cancellationToken);
+
+    public Task<QuestionStats> StatsAsync(DateTimeOffset from, DateTimeOffset to, int topEntries, CancellationToken cancellationToken = default) =>
+        ReadAsync(
+            from,
+            to,
+            command => QuestionSql.StatsAsync(command, QuestionSql.Where("$from", "$to", QuestionFilter.All), "substr(asked_at, 1, 10)", topEntries, string.Empty, cancellationToken),
+            cancellationToken);
+
+    public async Task<IReadOnlyList<AskedQuestion>> GetAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
     {
+        var distinct = ids.Distinct(StringComparer.Ordinal).ToList();
+        if (distinct.Count == 0)
+        {
+            return [];
+        }
+
         await _saves.FlushAsync();
         await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM asked_questions WHERE asked_at >= $from AND asked_at < $to ORDER BY asked_at, id LIMIT $limit";
-        command.Parameters.AddWithValue("$from", SqliteDatabase.FormatTimestamp(from));
-        command.Parameters.AddWithValue("$to", SqliteDatabase.FormatTimestamp(to));
-        command.Parameters.AddWithValue("$limit", limit);
+        command.CommandText = $"SELECT {Columns} FROM asked_questions WHERE id IN ({string.Join(", ", distinct.Select((_, i) => $"$id{i}"))})";
+        for (var i = 0; i < distinct.Count; i++)
+        {
+            command.Parameters.AddWithValue($"$id{i}", distinct[i]);
+        }
+
         var questions = new List<AskedQuestion>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -138,7 +160,23 @@ public sealed class SqliteQuestionInsights : IQuestionInsights, IAsyncDisposable
 
     private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureCreatedAsync(cancellationToken);
 
-    private static AskedQuestion Read(SqliteDataReader reader) => new(
+    /// <summary>Runs a read of the window on a connection of its own, after what is queued is written.</summary>
+    private async Task<T> ReadAsync<T>(DateTimeOffset from, DateTimeOffset to, Func<Func<string, DbCommand>, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await _saves.FlushAsync();
+        await EnsureSchemaAsync(cancellationToken);
+        await using var connection = await _database.OpenConnectionAsync(cancellationToken);
+        return await read(sql =>
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddWithValue("$from", SqliteDatabase.FormatTimestamp(from));
+            command.Parameters.AddWithValue("$to", SqliteDatabase.FormatTimestamp(to));
+            return command;
+        });
+    }
+
+    private static AskedQuestion Read(DbDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         SqliteDatabase.ParseTimestamp(reader.GetString(2)),
@@ -151,5 +189,5 @@ public sealed class SqliteQuestionInsights : IQuestionInsights, IAsyncDisposable
         NullableString(reader, 9),
         NullableString(reader, 10));
 
-    private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

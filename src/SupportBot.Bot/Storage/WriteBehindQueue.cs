@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using SupportBot.Bot.Telemetry;
 
 namespace SupportBot.Bot.Storage;
 
@@ -14,7 +15,10 @@ public sealed record TranscriptAppend(string ChannelId, string ConversationId, s
 /// <remarks>
 /// An append completes once queued; <see cref="FlushAsync"/> completes when every append queued
 /// before it is committed, so reads see what was logged before them. A crash of the process can
-/// lose the last few milliseconds of what was queued, never bot state.
+/// lose the last few milliseconds of what was queued, never bot state. A batch that fails is
+/// tried again after each of <see cref="DefaultRetryDelays"/> (a database restart or failover
+/// takes seconds); one that fails every time is dropped, logged and counted in
+/// <c>supportbot_storage_writes_dropped_total</c>, and the writer goes on with the next.
 /// </remarks>
 public sealed class WriteBehindQueue<T> : IAsyncDisposable
     where T : class
@@ -23,6 +27,7 @@ public sealed class WriteBehindQueue<T> : IAsyncDisposable
     private const int QueueCapacity = 10_000;
     private const int MaxBatch = 256;
 
+    private readonly IReadOnlyList<TimeSpan> _retryDelays;
     private readonly Func<IReadOnlyList<T>, Task> _insert;
     private readonly ILogger _logger;
     private readonly string _what;
@@ -33,15 +38,21 @@ public sealed class WriteBehindQueue<T> : IAsyncDisposable
     private readonly Task _writer;
 
     /// <summary>A queue whose batches <paramref name="insert"/> writes in one transaction.</summary>
-    /// <param name="what">What is written, plural, for log messages ("transcript activities").</param>
-    public WriteBehindQueue(Func<IReadOnlyList<T>, Task> insert, ILogger logger, string what, string database)
+    /// <param name="what">What is written, plural, for log messages and the drop counter's <c>store</c> label ("transcript activities").</param>
+    /// <param name="retryDelays">The waits before each further attempt at a failed batch; <see cref="DefaultRetryDelays"/> when null.</param>
+    public WriteBehindQueue(Func<IReadOnlyList<T>, Task> insert, ILogger logger, string what, string database, IReadOnlyList<TimeSpan>? retryDelays = null)
     {
+        _retryDelays = retryDelays ?? DefaultRetryDelays;
         _insert = insert;
         _logger = logger;
         _what = what;
         _database = database;
         _writer = Task.Run(WriteAppendsAsync);
     }
+
+    /// <summary>The waits before the second, third and fourth attempt at a batch: about six seconds in all, bounded so a dead database does not hold the queue.</summary>
+    public static IReadOnlyList<TimeSpan> DefaultRetryDelays { get; } =
+        [TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
 
     public ValueTask AppendAsync(T append) => _appends.Writer.WriteAsync(new Pending(append));
 
@@ -87,20 +98,54 @@ public sealed class WriteBehindQueue<T> : IAsyncDisposable
             }
 
             var appends = batch.Where(a => a.Append is not null).Select(a => a.Append!).ToList();
+            var failure = appends.Count == 0 ? null : await InsertWithRetriesAsync(appends);
+            if (failure is null)
+            {
+                batch.ForEach(a => a.Committed.TrySetResult());
+            }
+            else
+            {
+                // The writer goes on; a flush waiting on this batch sees the failure.
+                batch.ForEach(a => a.Committed.TrySetException(failure));
+            }
+        }
+    }
+
+    /// <summary>Writes the batch, trying again after each retry delay; null once written, else the last failure (the batch is then dropped).</summary>
+    private async Task<Exception?> InsertWithRetriesAsync(IReadOnlyList<T> appends)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
             try
             {
-                if (appends.Count > 0)
-                {
-                    await _insert(appends);
-                }
-
-                batch.ForEach(a => a.Committed.TrySetResult());
+                await _insert(appends);
+                return null;
+            }
+            catch (Exception ex) when (attempt <= _retryDelays.Count)
+            {
+                var delay = _retryDelays[attempt - 1];
+                _logger.LogWarning(
+                    ex,
+                    "Could not write {Count} {What} to {Database} (attempt {Attempt} of {Attempts}); trying again in {RetryDelay}",
+                    appends.Count,
+                    _what,
+                    _database,
+                    attempt,
+                    _retryDelays.Count + 1,
+                    delay);
+                await Task.Delay(delay);
             }
             catch (Exception ex)
             {
-                // The writer goes on; a flush waiting on this batch sees the failure.
-                _logger.LogError(ex, "Could not write {Count} {What} to {Database}", appends.Count, _what, _database);
-                batch.ForEach(a => a.Committed.TrySetException(ex));
+                _logger.LogError(
+                    ex,
+                    "Dropped {Count} {What} after {Attempts} failed attempts to write them to {Database}",
+                    appends.Count,
+                    _what,
+                    attempt,
+                    _database);
+                StorageMetrics.WritesDropped(_what, appends.Count);
+                return ex;
             }
         }
     }

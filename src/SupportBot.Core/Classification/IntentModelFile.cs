@@ -79,6 +79,11 @@ public static class IntentModelFile
             return IntentClassifier.Load(modelPath);
         }
 
+        if (TrySeed(data, modelPath, logger))
+        {
+            return IntentClassifier.Load(modelPath);
+        }
+
         logger.LogInformation("No model at {ModelPath}: training one from {DataPath}", modelPath, data.Root);
         return TrainAndSave(data, modelPath, loggers).Classifier;
     }
@@ -136,5 +141,36 @@ public static class IntentModelFile
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    /// <summary>
+    /// Copies the model shipped beside the training data (<see cref="DefaultPath"/>: a container
+    /// image's, read-only) to <paramref name="modelPath"/> on first start, when it was trained on
+    /// this very data, so a model path on a fresh data volume starts at once instead of training.
+    /// </summary>
+    private static bool TrySeed(TrainingDataPaths data, string modelPath, ILogger logger)
+    {
+        var shipped = DefaultPath(data);
+        if (string.Equals(Path.GetFullPath(shipped), Path.GetFullPath(modelPath), StringComparison.Ordinal)
+            || !File.Exists(shipped)
+            || ReadMetrics(shipped)?.DataFingerprint != Fingerprint(data))
+        {
+            return false;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(modelPath))!);
+            File.Copy(MetricsPath(shipped), MetricsPath(modelPath), overwrite: true);
+            File.Copy(shipped, modelPath + ".seed", overwrite: true);
+            File.Move(modelPath + ".seed", modelPath, overwrite: true);
+            logger.LogInformation("Copied the shipped model {ShippedPath} to {ModelPath}", shipped, modelPath);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(ex, "Could not copy the shipped model {ShippedPath} to {ModelPath}", shipped, modelPath);
+            return false;
+        }
     }
 }

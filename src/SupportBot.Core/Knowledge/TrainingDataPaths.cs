@@ -11,8 +11,12 @@ public sealed record TrainingDataPaths(string Root)
 
     public string HeldOut => Path.Combine(Root, "held-out");
 
-    /// <summary>Utterances an admin assigned to an entry from the dashboard: read by training like <see cref="Utterances"/>, optional.</summary>
-    public string Review => Path.Combine(Root, "review");
+    /// <summary>
+    /// Utterances an admin assigned to an entry from the dashboard: read by training like
+    /// <see cref="Utterances"/>, optional. <c>review/</c> inside the training data unless set
+    /// elsewhere (a container's writable data volume: the image's training data is read-only).
+    /// </summary>
+    public string Review { get; init; } = Path.Combine(Root, "review");
 
     public string SmallTalkFile => Path.Combine(KnowledgeBase, "small-talk.yaml");
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SupportBot.Bot.Insights;
@@ -17,10 +18,15 @@ public static class DashboardApi
     public const int DefaultDays = 14;
     public const int MaxDays = 90;
 
-    /// <summary>More questions than this in a window are not read: the dashboard is for a help desk's volume, not an analytics store's.</summary>
-    public const int MaxQuestions = 100_000;
+    /// <summary>Questions on a page of the review list, unless <c>?pageSize</c> asks for fewer: the dashboard never reads a whole window's texts.</summary>
+    public const int MaxPageSize = 100;
 
-    public const int MaxReviewGroups = 50;
+    public const int MaxPage = 100_000;
+
+    /// <summary>The questions one assignment may name: a group is at most a page.</summary>
+    public const int MaxAssignedQuestions = MaxPageSize;
+
+    private const string ReviewPathSetting = "Classifier:ReviewPath";
 
     /// <summary>Appends to the review file are read-modify-write: one at a time (the dashboard's and a retraining's).</summary>
     internal static readonly SemaphoreSlim ReviewFileLock = new(1, 1);
@@ -39,38 +45,39 @@ public static class DashboardApi
         return app;
     }
 
-    private static Task<Results<Ok<DashboardStats>, ValidationProblem>> StatsAsync(
-        string? days, IQuestionInsights insights, KnowledgeBase knowledgeBase, TimeProvider time, CancellationToken cancellationToken) =>
-        InWindowAsync(days, insights, time, (questions, from, count) => DashboardStats.Compute(questions, from, count, knowledgeBase), cancellationToken);
-
-    private static Task<Results<Ok<ReviewList>, ValidationProblem>> ReviewAsync(
-        string? days, IQuestionInsights insights, KnowledgeBase knowledgeBase, TimeProvider time, CancellationToken cancellationToken) =>
-        InWindowAsync(days, insights, time, (questions, _, _) => ToReview(questions, knowledgeBase), cancellationToken);
-
-    /// <summary>The view of the questions of the last <paramref name="days"/> UTC days (today included), or a 400 for a bad number.</summary>
-    private static async Task<Results<Ok<T>, ValidationProblem>> InWindowAsync<T>(
-        string? days,
-        IQuestionInsights insights,
-        TimeProvider time,
-        Func<IReadOnlyList<AskedQuestion>, DateTimeOffset, int, T> view,
-        CancellationToken cancellationToken)
+    private static async Task<Results<Ok<DashboardStats>, ValidationProblem>> StatsAsync(
+        string? days, IQuestionInsights insights, KnowledgeBase knowledgeBase, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!TryDays(days, out var count, out var problem))
+        if (!TryWindow(days, time, out var from, out var count, out var problem))
         {
             return problem;
         }
 
-        var from = Today(time).AddDays(1 - count);
-        var questions = await insights.ListAsync(from, from.AddDays(count), MaxQuestions, cancellationToken);
-        return TypedResults.Ok(view(questions, from, count));
+        var counts = await insights.StatsAsync(from, from.AddDays(count), DashboardStats.TopEntryCount, cancellationToken);
+        return TypedResults.Ok(DashboardStats.Of(counts, from, count, knowledgeBase));
     }
 
-    private static ReviewList ToReview(IReadOnlyList<AskedQuestion> questions, KnowledgeBase knowledgeBase)
+    /// <summary>
+    /// A page of the questions to review (oldest first), grouped by wording within the page: an
+    /// assignment takes its questions off the list, so the first page fills up with the next ones.
+    /// </summary>
+    private static async Task<Results<Ok<ReviewList>, ValidationProblem>> ReviewAsync(
+        string? days, string? page, string? pageSize, IQuestionInsights insights, KnowledgeBase knowledgeBase, TimeProvider time, CancellationToken cancellationToken)
     {
-        var groups = QuestionGroups.Group(questions.Where(NeedsReview).ToList()).Take(MaxReviewGroups).Select(g => new ReviewGroup(
+        if (!TryWindow(days, time, out var from, out var count, out var problem)
+            || !TryNumber(page, "page", 1, MaxPage, 1, out var pageNumber, out problem)
+            || !TryNumber(pageSize, "pageSize", 1, MaxPageSize, MaxPageSize, out var size, out problem))
+        {
+            return problem;
+        }
+
+        var questions = await insights.PageAsync(
+            new QuestionQuery(from, from.AddDays(count), QuestionFilter.NeedsReview, (pageNumber - 1) * size, size), cancellationToken);
+        var groups = QuestionGroups.Group(questions.Questions).Select(g => new ReviewGroup(
             g.Questions.Select(q => new ReviewQuestion(q.Id, q.Text, q.AskedAt, q.Outcome, q.Feedback)).ToList(),
             g.ClosestEntryId is { } id && knowledgeBase.Find(id) is { } entry ? new EntryRef(entry.Id, entry.Question) : null)).ToList();
-        return new ReviewList(groups, knowledgeBase.Entries.Select(e => new EntryRef(e.Id, e.Question)).ToList());
+        return TypedResults.Ok(new ReviewList(
+            groups, knowledgeBase.Entries.Select(e => new EntryRef(e.Id, e.Question)).ToList(), pageNumber, size, questions.Total));
     }
 
     private static async Task<Results<Ok<Assignment>, ValidationProblem, ProblemHttpResult>> AssignAsync(
@@ -87,9 +94,9 @@ public static class DashboardApi
         var ids = body.TryGetProperty("questionIds", out var idList) && idList.ValueKind == JsonValueKind.Array
             ? idList.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.String).Select(i => i.GetString()!).Distinct(StringComparer.Ordinal).ToList()
             : [];
-        if (ids.Count == 0)
+        if (ids.Count is 0 or > MaxAssignedQuestions)
         {
-            errors["questionIds"] = ["Give the ids of the questions to assign (a non-empty array of strings)."];
+            errors["questionIds"] = [$"Give the ids of the questions to assign (an array of 1 to {MaxAssignedQuestions} strings)."];
         }
 
         var intent = body.TryGetProperty("entryId", out var entry) && entry.ValueKind == JsonValueKind.String ? entry.GetString()! : string.Empty;
@@ -104,8 +111,7 @@ public static class DashboardApi
         }
 
         var window = Today(time).AddDays(1 - MaxDays);
-        var questions = (await insights.ListAsync(window, Today(time).AddDays(1), MaxQuestions, cancellationToken))
-            .Where(q => ids.Contains(q.Id, StringComparer.Ordinal)).ToList();
+        var questions = (await insights.GetAsync(ids, cancellationToken)).Where(q => q.AskedAt >= window).OrderBy(q => q.AskedAt).ToList();
         if (questions.Count < ids.Count)
         {
             return TypedResults.Problem(detail: $"Some of the questions are unknown or older than {MaxDays} days.", statusCode: StatusCodes.Status404NotFound);
@@ -120,6 +126,11 @@ public static class DashboardApi
         catch (KnowledgeBaseException ex)
         {
             return TypedResults.Problem(detail: ex.Message, statusCode: StatusCodes.Status409Conflict);
+        }
+        catch (Exception ex) when (WritableFolders.IsWriteFailure(ex))
+        {
+            logger.LogError(ex, "Could not write the review file in {ReviewFolder}", files.TrainingData.Review);
+            return WriteRefused("the review file", files.TrainingData.Review, ReviewPathSetting, ex.Message);
         }
         finally
         {
@@ -136,15 +147,31 @@ public static class DashboardApi
         return TypedResults.Ok(new Assignment(intent, ids.Count, added, Path.GetRelativePath(Path.GetDirectoryName(files.TrainingData.Root)!, ReviewFile.PathIn(files.TrainingData))));
     }
 
-    private static Results<Accepted<RetrainStatus>, ProblemHttpResult> Retrain(ModelRetrainer retrainer) =>
-        retrainer.TryStart()
+    /// <summary>
+    /// Starts a retraining, after checking that the model and review folders take writes: a
+    /// retraining that could only fail minutes later answers 503 now, saying which setting to change.
+    /// </summary>
+    private static Results<Accepted<RetrainStatus>, ProblemHttpResult> Retrain(ModelRetrainer retrainer, ClassifierFiles files)
+    {
+        foreach (var (what, folder, setting) in new[]
+        {
+            ("the retrained model", Path.GetDirectoryName(files.ModelPath)!, "Classifier:ModelPath"),
+            ("the review file", files.TrainingData.Review, ReviewPathSetting),
+        })
+        {
+            if (WritableFolders.Check(folder) is { } reason)
+            {
+                return WriteRefused(what, folder, setting, reason);
+            }
+        }
+
+        return retrainer.TryStart()
             ? TypedResults.Accepted($"{AdminPages.Api}/retrain", retrainer.Status)
             : TypedResults.Problem(detail: "A retraining is already running; wait for it to finish.", statusCode: StatusCodes.Status409Conflict);
+    }
 
-    /// <summary>Not answered, or answered but the user said it did not help, and not reviewed yet.</summary>
-    private static bool NeedsReview(AskedQuestion question) =>
-        question.ReviewedAs is null
-        && (question.Outcome == QuestionOutcomes.Fallback || question.Feedback == QuestionFeedback.Unhelpful);
+    private static ProblemHttpResult WriteRefused(string what, string folder, string setting, string reason) =>
+        TypedResults.Problem(detail: WritableFolders.Detail(what, folder, setting, reason), statusCode: StatusCodes.Status503ServiceUnavailable);
 
     private static DateTimeOffset Today(TimeProvider time)
     {
@@ -152,22 +179,30 @@ public static class DashboardApi
         return new DateTimeOffset(now.Year, now.Month, now.Day, 0, 0, 0, TimeSpan.Zero);
     }
 
-    private static bool TryDays(string? text, out int days, out ValidationProblem problem)
+    /// <summary>The last <paramref name="text"/> UTC days (today included) from <paramref name="from"/>, or a 400 for a bad number.</summary>
+    private static bool TryWindow(string? text, TimeProvider time, out DateTimeOffset from, out int days, out ValidationProblem problem)
+    {
+        var valid = TryNumber(text, "days", 1, MaxDays, DefaultDays, out days, out problem);
+        from = Today(time).AddDays(1 - days);
+        return valid;
+    }
+
+    private static bool TryNumber(string? text, string name, int min, int max, int fallback, out int value, out ValidationProblem problem)
     {
         problem = null!;
-        days = DefaultDays;
-        if (text is null || (int.TryParse(text, out days) && days is >= 1 and <= MaxDays))
+        value = fallback;
+        if (text is null || (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= min && value <= max))
         {
             return true;
         }
 
-        problem = TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["days"] = [$"days must be a whole number from 1 to {MaxDays}."] });
+        problem = TypedResults.ValidationProblem(new Dictionary<string, string[]> { [name] = [$"{name} must be a whole number from {min} to {max}."] });
         return false;
     }
 }
 
-/// <summary>The questions to review, grouped by wording, and every FAQ entry they can be assigned to.</summary>
-public sealed record ReviewList(IReadOnlyList<ReviewGroup> Groups, IReadOnlyList<EntryRef> Entries);
+/// <summary>A page of the questions to review, grouped by wording; every FAQ entry they can be assigned to; and how many questions there are to review in all.</summary>
+public sealed record ReviewList(IReadOnlyList<ReviewGroup> Groups, IReadOnlyList<EntryRef> Entries, int Page, int PageSize, int Total);
 
 /// <summary>Questions worded alike and the entry the classifier most often thought closest (null when it had none).</summary>
 public sealed record ReviewGroup(IReadOnlyList<ReviewQuestion> Questions, EntryRef? Closest);

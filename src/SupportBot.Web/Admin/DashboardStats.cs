@@ -17,44 +17,38 @@ public sealed record DashboardStats(
 {
     public const int TopEntryCount = 10;
 
-    /// <summary>Counts the questions of the window [<paramref name="from"/>, <paramref name="from"/> + <paramref name="days"/> days).</summary>
-    public static DashboardStats Compute(IReadOnlyList<AskedQuestion> questions, DateTimeOffset from, int days, KnowledgeBase knowledgeBase)
+    /// <summary>The charts of the window [<paramref name="from"/>, <paramref name="from"/> + <paramref name="days"/> days), from the store's counts.</summary>
+    public static DashboardStats Of(QuestionStats counts, DateTimeOffset from, int days, KnowledgeBase knowledgeBase)
     {
-        var perDay = Enumerable.Range(0, days).Select(d => from.AddDays(d)).Select(day =>
-        {
-            var asked = questions.Where(q => q.AskedAt >= day && q.AskedAt < day.AddDays(1)).ToList();
-            return new DayCount(
-                day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                asked.Select(q => q.ConversationId).Distinct(StringComparer.Ordinal).Count(),
-                asked.Count);
-        }).ToList();
+        var counted = counts.Days.ToDictionary(d => d.Date);
+        var perDay = Enumerable.Range(0, days).Select(d => DateOnly.FromDateTime(from.AddDays(d).UtcDateTime)).Select(day =>
+            counted.TryGetValue(day, out var count)
+                ? new DayCount(Format(day), count.Conversations, count.Questions)
+                : new DayCount(Format(day), 0, 0)).ToList();
 
         var outcomes = QuestionOutcomes.All
-            .Select(outcome => (outcome, count: questions.Count(q => q.Outcome == outcome)))
-            .Select(o => new OutcomeCount(o.outcome, o.count, Rate(o.count, questions.Count)))
+            .Select(outcome => (outcome, count: counts.Outcomes.GetValueOrDefault(outcome)))
+            .Select(o => new OutcomeCount(o.outcome, o.count, Rate(o.count, counts.Questions)))
             .ToList();
 
-        var helpful = questions.Count(q => q.Feedback == QuestionFeedback.Helpful);
-        var unhelpful = questions.Count(q => q.Feedback == QuestionFeedback.Unhelpful);
-
-        var topEntries = questions
-            .Where(q => q.EntryId is not null)
-            .GroupBy(q => q.EntryId!)
-            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Take(TopEntryCount)
-            .Select(g => new EntryCount(g.Key, knowledgeBase.Find(g.Key)?.Question ?? g.Key, g.Count()))
+        var helpful = counts.Helpful;
+        var unhelpful = counts.Unhelpful;
+        var topEntries = counts.TopEntries
+            .Select(e => new EntryCount(e.EntryId, knowledgeBase.Find(e.EntryId)?.Question ?? e.EntryId, e.Count))
             .ToList();
 
         return new DashboardStats(
             from,
             from.AddDays(days),
-            questions.Count,
-            questions.Select(q => q.ConversationId).Distinct(StringComparer.Ordinal).Count(),
+            counts.Questions,
+            counts.Conversations,
             perDay,
             outcomes,
             new FeedbackCount(helpful, unhelpful, helpful + unhelpful == 0 ? null : Rate(helpful, helpful + unhelpful)),
             topEntries);
     }
+
+    private static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static double Rate(int part, int whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 4);
 }

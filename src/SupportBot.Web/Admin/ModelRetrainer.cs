@@ -41,6 +41,9 @@ public sealed class ModelRetrainer(
     TimeProvider time,
     ILogger<ModelRetrainer> logger)
 {
+    // Assignments are read a page at a time; only those an admin made are read at all.
+    private const int AssignmentPageSize = 500;
+
     private readonly Lock _lock = new();
     private RetrainStatus _status = new(RetrainStatus.Idle, null, null, null, null, null, null, null);
     private Task _run = Task.CompletedTask;
@@ -135,9 +138,13 @@ public sealed class ModelRetrainer(
     {
         Update(s => s with { Step = "gathering the assignments made on every replica" });
         var now = time.GetUtcNow();
-        var assigned = (await insights.ListAsync(now.AddDays(-DashboardApi.MaxDays), now.AddDays(1), DashboardApi.MaxQuestions))
-            .Where(q => q.ReviewedAs is not null)
-            .GroupBy(q => q.ReviewedAs!, StringComparer.Ordinal);
+        var reviewed = new List<AskedQuestion>();
+        await foreach (var question in insights.EnumerateAsync(now.AddDays(-DashboardApi.MaxDays), now.AddDays(1), QuestionFilter.Reviewed, AssignmentPageSize))
+        {
+            reviewed.Add(question);
+        }
+
+        var assigned = reviewed.GroupBy(q => q.ReviewedAs!, StringComparer.Ordinal);
         var added = 0;
         await DashboardApi.ReviewFileLock.WaitAsync();
         try

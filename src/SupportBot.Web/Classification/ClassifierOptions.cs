@@ -20,6 +20,12 @@ public sealed class ClassifierOptions
     /// <summary>The model file; when empty, <c>models/intent-model.zip</c> beside the training data.</summary>
     public string? ModelPath { get; set; }
 
+    /// <summary>
+    /// Where the dashboard writes the questions an admin assigns (and training reads them); when
+    /// empty, <c>review/</c> in the training data. Must be writable: in a container, on the data volume.
+    /// </summary>
+    public string? ReviewPath { get; set; }
+
     /// <summary>How long a request waits for the first model (it may be training) before it gets a 503.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan FirstModelTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -38,6 +44,11 @@ public sealed record ClassifierFiles(TrainingDataPaths TrainingData, string Mode
         var data = TrainingDataPaths.Locate(
             string.IsNullOrWhiteSpace(options.TrainingDataPath) ? null : Path.Combine(contentRoot, options.TrainingDataPath),
             startDirectory: contentRoot);
+        if (!string.IsNullOrWhiteSpace(options.ReviewPath))
+        {
+            data = data with { Review = Path.GetFullPath(Path.Combine(contentRoot, options.ReviewPath)) };
+        }
+
         var model = string.IsNullOrWhiteSpace(options.ModelPath)
             ? IntentModelFile.DefaultPath(data)
             : Path.GetFullPath(Path.Combine(contentRoot, options.ModelPath));

@@ -37,6 +37,26 @@ public sealed partial class ComposeTests
     }
 
     [Fact]
+    public void Each_replica_writes_the_model_and_review_files_to_a_named_volume_of_its_own_never_the_image()
+    {
+        Assert.Equal("true", (string?)Bots[0].Service.Get("read_only"));
+        var volumes = new List<string>();
+        foreach (var (name, bot) in Bots)
+        {
+            var mount = Assert.Single(bot.Seq("volumes").Cast<string>(), v => v.EndsWith(":/app/data", StringComparison.Ordinal));
+            var volume = mount[..mount.IndexOf(':', StringComparison.Ordinal)];
+            Assert.True(Compose.Map("volumes").ContainsKey(volume), $"{name}'s volume {volume} is declared");
+            volumes.Add(volume);
+        }
+
+        Assert.Equal(volumes.Count, volumes.Distinct().Count());
+        foreach (var key in new[] { "Classifier__ModelPath", "Classifier__ReviewPath", "Storage__Sqlite__Path" })
+        {
+            Assert.StartsWith("/app/data/", DeployFiles.ImageEnvironment[key], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public void Bot_environment_sets_only_keys_the_host_reads()
     {
         foreach (var (name, bot) in Bots)

@@ -83,8 +83,9 @@ public sealed class KubernetesTests
         var writable = container.Maps("volumeMounts").Where(m => emptyDirs.Contains(m.Str("name"))).Select(m => m.Str("mountPath")).ToList();
         Assert.Contains("/tmp", writable);
 
-        // Where the image tells the host to write (the SQLite file, a generated Direct Line secret) is mounted.
-        foreach (var name in new[] { "Storage__Sqlite__Path", "DirectLine__GeneratedSecretPath" })
+        // Where the image tells the host to write (the SQLite file, a generated Direct Line secret,
+        // the retrained model, the dashboard's review files) is mounted.
+        foreach (var name in new[] { "Storage__Sqlite__Path", "DirectLine__GeneratedSecretPath", "Classifier__ModelPath", "Classifier__ReviewPath" })
         {
             var path = DeployFiles.ImageEnvironment[name];
             Assert.True(writable.Any(w => path.StartsWith(w + "/", StringComparison.Ordinal)), $"{name}={path} is under no emptyDir");

@@ -183,4 +183,105 @@ public sealed class DashboardApiTests(TrainedModelFixture model) : IDisposable
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.False(File.Exists(ReviewFile.PathIn(_data.Paths)));
     }
+
+    [Fact]
+    public async Task The_review_list_comes_a_page_of_at_most_100_questions_at_a_time_with_the_total()
+    {
+        await using var host = Host();
+        var many = Enumerable.Range(0, 250)
+            .Select(i => Asked($"m{i:D3}", $"c{i}", 1, $"question number {i} about KOE{i:D3}", QuestionOutcomes.Fallback, closest: "login-error-message"))
+            .ToList();
+        await host.Services.GetRequiredService<IQuestionInsights>().SaveAsync(many);
+        using var session = await AdminSession.SignInAsync(host);
+
+        var first = await session.GetJsonAsync("/admin/api/review?days=7");
+        var third = await session.GetJsonAsync("/admin/api/review?days=7&page=3");
+        var small = await session.GetJsonAsync("/admin/api/review?days=7&page=2&pageSize=10");
+
+        static List<string> Ids(JsonNode review) =>
+            review["groups"]!.AsArray().SelectMany(g => g!["questions"]!.AsArray()).Select(q => q!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal((100, 250, 1, 100), (Ids(first).Count, first["total"]!.GetValue<int>(), first["page"]!.GetValue<int>(), first["pageSize"]!.GetValue<int>()));
+        Assert.Equal(many.Skip(200).Select(q => q.Id), Ids(third));
+        Assert.Equal(many.Skip(10).Take(10).Select(q => q.Id), Ids(small));
+    }
+
+    [Theory]
+    [InlineData("/admin/api/review?pageSize=101", "pageSize")]
+    [InlineData("/admin/api/review?pageSize=0", "pageSize")]
+    [InlineData("/admin/api/review?pageSize=ten", "pageSize")]
+    [InlineData("/admin/api/review?page=0", "page")]
+    [InlineData("/admin/api/review?page=-1", "page")]
+    public async Task A_page_or_page_size_outside_its_range_is_a_400_problem_naming_it(string path, string name)
+    {
+        await using var host = Host();
+        using var session = await AdminSession.SignInAsync(host);
+
+        using var response = await session.Client.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull((await response.Content.ReadFromJsonAsync<JsonObject>())!["errors"]![name]);
+    }
+
+    [Fact]
+    public async Task Assigning_more_than_a_page_of_questions_at_once_is_a_400_problem()
+    {
+        await using var host = Host();
+        using var session = await SeededSessionAsync(host);
+
+        using var response = await session.PostJsonAsync("/admin/api/review", new { questionIds = Enumerable.Range(0, 101).Select(i => $"q{i}").ToArray(), entryId = "login-error-message" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.False(File.Exists(ReviewFile.PathIn(_data.Paths)));
+    }
+
+    [Fact]
+    public async Task The_dashboard_has_the_store_count_and_never_reads_more_than_a_page_of_question_texts()
+    {
+        var reads = new ReadRecordingInsights(new MemoryQuestionInsights());
+        await using var host = SupportBotFactory.WithSettings(
+            model,
+            new Dictionary<string, string?>(AdminSession.Settings) { ["Classifier:TrainingDataPath"] = _data.Root },
+            services: s => s.AddSingleton<TimeProvider>(_time).AddSingleton<IQuestionInsights>(reads));
+        await reads.SaveAsync(Seeded);
+        using var session = await AdminSession.SignInAsync(host);
+
+        var stats = await session.GetJsonAsync("/admin/api/stats?days=90");
+        await session.GetJsonAsync("/admin/api/review?days=90");
+        using var assigned = await session.PostJsonAsync("/admin/api/review", new { questionIds = new[] { "q5" }, entryId = "login-error-message" });
+
+        Assert.Equal(HttpStatusCode.OK, assigned.StatusCode);
+        Assert.Equal(8, stats["questions"]!.GetValue<int>());
+        Assert.Equal(1, reads.Stats);
+        Assert.All(reads.PageLimits, limit => Assert.InRange(limit, 1, Web.Admin.DashboardApi.MaxPageSize));
+    }
+
+    /// <summary>A store that records what the dashboard asks of it.</summary>
+    private sealed class ReadRecordingInsights(IQuestionInsights inner) : IQuestionInsights
+    {
+        public List<int> PageLimits { get; } = [];
+
+        public int Stats { get; private set; }
+
+        public Task SaveAsync(IReadOnlyList<AskedQuestion> questions, CancellationToken cancellationToken = default) => inner.SaveAsync(questions, cancellationToken);
+
+        public Task<QuestionPage> PageAsync(QuestionQuery query, CancellationToken cancellationToken = default)
+        {
+            lock (PageLimits)
+            {
+                PageLimits.Add(query.Limit);
+            }
+
+            return inner.PageAsync(query, cancellationToken);
+        }
+
+        public Task<IReadOnlyList<AskedQuestion>> GetAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) => inner.GetAsync(ids, cancellationToken);
+
+        public Task<QuestionStats> StatsAsync(DateTimeOffset from, DateTimeOffset to, int topEntries, CancellationToken cancellationToken = default)
+        {
+            Stats++;
+            return inner.StatsAsync(from, to, topEntries, cancellationToken);
+        }
+
+        public Task<int> ReviewAsync(IReadOnlyCollection<string> ids, string reviewedAs, CancellationToken cancellationToken = default) => inner.ReviewAsync(ids, reviewedAs, cancellationToken);
+    }
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using SupportBot.Bot.Storage;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Tests.Channels;
 using SupportBot.Web.Tests.DirectLine;
@@ -79,6 +81,24 @@ public sealed class MetricsTests(KestrelSupportBot host) : IClassFixture<Kestrel
             async () => (await ScrapeAsync(client)).Value("supportbot_webhook_events", ("state", "pending")) == pending + 1,
             "the new event in the backlog",
             meanwhile: () => host.Clock.Advance(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
+    public async Task A_write_behind_batch_dropped_after_its_retries_is_counted_by_store()
+    {
+        using var client = host.CreateClient();
+        var store = $"test-items-{Guid.NewGuid():N}";
+        var queue = new WriteBehindQueue<string>(
+            _ => throw new IOException("database or disk is full"), NullLogger.Instance, store, "test.db", [TimeSpan.Zero]);
+
+        await queue.AppendAsync("lost");
+        await queue.DisposeAsync();
+
+        await Eventually.UntilAsync(
+            async () => (await ScrapeAsync(client)).Value("supportbot_storage_writes_dropped_total", ("store", store)) == 1,
+            "the dropped item in the metrics");
+        var (text, _) = await ScrapeTextAsync(client);
+        Assert.Equal("counter", PrometheusText.Types(text)["supportbot_storage_writes_dropped_total"]);
     }
 
     private static async Task AskAsync(HttpClient client, string question)

@@ -5,6 +5,7 @@ using Microsoft.Bot.Builder.Integration.AspNet.Core;
 using Microsoft.Bot.Builder.TraceExtensions;
 using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Bot.Schema;
+using Microsoft.Extensions.Options;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Storage;
 using SupportBot.Bot.Telemetry;
@@ -29,12 +30,15 @@ public sealed class AdapterWithErrorHandler : CloudAdapter
         ConversationState conversationState,
         UserState userState,
         ITranscriptStore transcriptStore,
-        TurnTelemetryMiddleware telemetry)
+        TurnTelemetryMiddleware telemetry,
+        IOptions<BotOptions> options)
         : base(authentication, logger)
     {
         // First, so that every log line of the turn carries its conversation id and the turn's
         // duration includes the wait for the conversation's earlier turn.
         Use(telemetry);
+        // Before the transcript and the bot: nothing stores or reads more of a message than this.
+        Use(new MessageLengthMiddleware(options.Value.MaxMessageLength));
         // The transcript is recorded inside the per-conversation gate, so turns stay in order in it.
         Use(new OneTurnAtATimeMiddleware());
         Use(transcriptStore is IBatchedTranscriptStore batched

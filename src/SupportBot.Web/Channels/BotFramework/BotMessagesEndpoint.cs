@@ -27,6 +27,7 @@ public static class BotMessagesEndpoint
                 logger: sp.GetRequiredService<ILogger<BotFrameworkAuthentication>>()),
             sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<BotFrameworkAuthentication>(sp => sp.GetRequiredService<ClientReusingAuthentication>());
+        services.AddValidatedOptions<BotOptions>(BotOptions.Section);
         services.AddSingleton<AdapterWithErrorHandler>();
         services.AddSingleton<IBotFrameworkHttpAdapter>(sp => sp.GetRequiredService<AdapterWithErrorHandler>());
         services.AddSingleton<BotAdapter>(sp => sp.GetRequiredService<AdapterWithErrorHandler>());

@@ -67,8 +67,25 @@
     });
   }
 
+  // The review list comes a page of questions at a time (the API's pageSize at most 100); an
+  // assignment takes questions off the list, so the page is read again after one.
+  let reviewPage = 1;
+  const pager = document.createElement('p');
+  pager.id = 'review-pages';
+  const previous = button('Previous', 'previous-page', () => { reviewPage -= 1; loadReview(); });
+  const next = button('Next', 'next-page', () => { reviewPage += 1; loadReview(); });
+  const pageText = document.createElement('span');
+  pager.append(previous, ' ', pageText, ' ', next);
+  document.getElementById('review-groups').after(pager);
+
   async function loadReview() {
-    const review = await call('GET', `review?days=${document.getElementById('days').value}`);
+    let review = await call('GET', `review?days=${document.getElementById('days').value}&page=${reviewPage}`);
+    const pages = Math.max(1, Math.ceil(review.total / review.pageSize));
+    if (reviewPage > pages) {
+      reviewPage = pages;
+      review = await call('GET', `review?days=${document.getElementById('days').value}&page=${reviewPage}`);
+    }
+
     const list = document.getElementById('review-groups');
     list.replaceChildren(...review.groups.map(group => reviewItem(group, review.entries)));
     if (review.groups.length === 0) {
@@ -76,6 +93,10 @@
       done.textContent = 'Nothing to review.';
       list.append(done);
     }
+
+    pageText.textContent = `Page ${reviewPage} of ${pages} (${review.total} question(s) to review)`;
+    previous.disabled = reviewPage <= 1;
+    next.disabled = reviewPage >= pages;
   }
 
   function reviewItem(group, entries) {
@@ -172,7 +193,10 @@
       document.getElementById('retrain-status').textContent = error.message;
     }
   });
-  document.getElementById('days').addEventListener('change', () => Promise.all([loadStats(), loadReview()]));
+  document.getElementById('days').addEventListener('change', () => {
+    reviewPage = 1;
+    return Promise.all([loadStats(), loadReview()]);
+  });
 
   loadStats();
   loadReview();
