@@ -44,8 +44,9 @@ public sealed partial class SelfContainedCloneTests
     private static IEnumerable<string> ProjectFiles() =>
         Files(RepositoryPaths.Root).Where(IsText);
 
+    // A worktree's ".git" is a file naming the main checkout's folder: git's, not the project's.
     private static IEnumerable<string> Files(string folder) =>
-        Directory.EnumerateFiles(folder).Concat(Directory.EnumerateDirectories(folder)
+        Directory.EnumerateFiles(folder).Where(file => Path.GetFileName(file) != ".git").Concat(Directory.EnumerateDirectories(folder)
             .Where(sub => !GeneratedFolders.Contains(Path.GetFileName(sub)))
             .SelectMany(Files));
 
