@@ -8,14 +8,14 @@ using SupportBot.Web.Tests.HelpDesk;
 
 namespace SupportBot.Web.Tests.Channels;
 
-/// <summary>Bot:MaxMessageLength end to end: a long message posted through the Direct Line is kept and classified only up to the limit.</summary>
+/// <summary>Bot:MaxMessageLength end to end: a long message posted through the Direct Line is kept (history, transcript, question log) and classified only up to the limit.</summary>
 [Collection(WebHostCollection.Name)]
 public sealed class MessageLengthTests(SupportBotFactory host) : IClassFixture<SupportBotFactory>
 {
     private const int MaxLength = 4_000;
 
     [Fact]
-    public async Task A_100k_character_message_is_stored_in_the_transcript_and_the_question_log_cut_to_4000_and_the_user_is_told()
+    public async Task A_100k_character_message_is_stored_in_the_direct_line_history_the_transcript_and_the_question_log_cut_to_4000_and_the_user_is_told()
     {
         var calls = new DirectLineCalls(host.CreateClient());
         var conversation = await calls.StartAsync();
@@ -26,6 +26,8 @@ public sealed class MessageLengthTests(SupportBotFactory host) : IClassFixture<S
 
         var (activities, _) = await calls.GetActivitiesAsync(conversation);
         Assert.Contains(activities, a => a.IsBotMessage() && a.Text() == BotTexts.Format(BotTexts.English.MessageCut, MaxLength));
+        var posted = Assert.Single(activities, a => a.Type() == "message" && a.FromRole() == "user");
+        Assert.InRange(posted.Text()!.Length, 1, MaxLength);
 
         var insights = host.Services.GetRequiredService<IQuestionInsights>();
         var question = Assert.Single(

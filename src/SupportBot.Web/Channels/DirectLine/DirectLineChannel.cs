@@ -3,6 +3,8 @@ using Microsoft.Bot.Builder;
 using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Conversation;
+using SupportBot.Web.Channels.BotFramework;
 using SupportBot.Web.Channels.DirectLine.History;
 
 namespace SupportBot.Web.Channels.DirectLine;
@@ -23,6 +25,7 @@ public sealed class DirectLineChannel(
     IServiceProvider services,
     IConfiguration configuration,
     IOptions<DirectLineOptions> options,
+    IOptions<BotOptions> botOptions,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<DirectLineChannel> logger)
@@ -67,7 +70,13 @@ public sealed class DirectLineChannel(
     public async Task<PostedActivity> PostAsync(string conversationId, string userId, Activity activity, string serviceUrl, CancellationToken cancellationToken)
     {
         activity.From = new ChannelAccount(id: userId, name: activity.From?.Name, role: RoleTypes.User);
+
+        // The history keeps no more of the text than the bot reads; the turn gets it whole, so the
+        // bot's own cut (MessageLengthMiddleware) tells the user it only read the start.
+        var text = activity.Text;
+        activity.Text = text is null ? null : MessageLengthMiddleware.Cut(text, botOptions.Value.MaxMessageLength);
         await log.AppendAsync(conversationId, Addressed(activity, conversationId, serviceUrl), cancellationToken);
+        activity.Text = text;
 
         try
         {
