@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SupportBot.Web.Configuration;
 using SupportBot.Web.HelpDesk.Webhooks;
@@ -11,6 +12,7 @@ public static class HelpDeskRegistration
     {
         services.AddValidatedOptions<HelpDeskOptions>(HelpDeskOptions.Section);
         services.AddSingleton<IValidateOptions<HelpDeskOptions>, HelpDeskOptionsValidator>();
+        services.TryAddSingleton<SecretStrength>();
         services.AddApiKeys();
 
         // No redirects: a redirected POST would be re-sent as a GET, without its body or its point.

@@ -29,7 +29,7 @@ namespace SupportBot.Web.Tests.ScaleOut;
 [Trait("Category", "ScaleOut")]
 public sealed partial class WebhookScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
 {
-    private const string Secret = "whsec-scaleout-0123456789abcdef";
+    private const string Secret = "whsec-scaleout-0123456789abcdef-0123456789";
     private const string ApiKey = "scaleout-api-key-0123456789abcdef";
     private const int Tickets = 6;
     private const int ChangesPerTicket = 4;

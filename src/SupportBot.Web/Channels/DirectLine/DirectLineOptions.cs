@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using SupportBot.Web.Configuration;
 
 namespace SupportBot.Web.Channels.DirectLine;
 
@@ -51,8 +52,8 @@ public sealed class DirectLineOptions
     public bool IsAzure => string.Equals(Mode, AzureMode, StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>Fails the start on an unknown mode, a weak secret, or Azure mode without its secret.</summary>
-public sealed class DirectLineOptionsValidator : IValidateOptions<DirectLineOptions>
+/// <summary>Fails the start on an unknown mode, a weak or placeholder secret, or Azure mode without its secret.</summary>
+public sealed class DirectLineOptionsValidator(SecretStrength strength) : IValidateOptions<DirectLineOptions>
 {
     /// <summary>A configured secret at least this long (Azure's are 43+ characters).</summary>
     public const int MinimumSecretLength = 32;
@@ -69,6 +70,13 @@ public sealed class DirectLineOptionsValidator : IValidateOptions<DirectLineOpti
         {
             failures.Add($"{DirectLineOptions.Section}:{nameof(DirectLineOptions.Secret)}: use at least {MinimumSecretLength} random characters.");
         }
+        else
+        {
+            strength.Check(failures, $"{DirectLineOptions.Section}:{nameof(DirectLineOptions.Secret)}", options.Secret);
+        }
+
+        // Azure's own secrets are long and random: only a placeholder left in is caught here.
+        strength.Check(failures, $"{DirectLineOptions.Section}:{nameof(DirectLineOptions.AzureSecret)}", options.AzureSecret, minimumLength: 0);
 
         if (options.IsAzure && string.IsNullOrWhiteSpace(options.AzureSecret))
         {
