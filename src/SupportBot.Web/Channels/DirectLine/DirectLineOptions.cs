@@ -24,6 +24,25 @@ public sealed class DirectLineOptions
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// The longest a conversation's tokens live from the first one, however often they are
+    /// refreshed: refreshed tokens carry the first one's time and never outlive this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan MaxTokenAge { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>WebSockets one conversation may have open at once (on each replica); one more is refused with 429.</summary>
+    [Range(1, 1000)]
+    public int MaxStreamsPerConversation { get; set; } = 4;
+
+    /// <summary>Activities a conversation may post per <see cref="PostWindow"/> (on each replica): a person's pace, not a script's.</summary>
+    [Range(1, 100_000)]
+    public int MaxPostsPerConversation { get; set; } = 30;
+
+    /// <summary>The window of <see cref="MaxPostsPerConversation"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan PostWindow { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>How long a client has to open the WebSocket of a <c>streamUrl</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
     public TimeSpan StreamUrlLifetime { get; set; } = TimeSpan.FromSeconds(60);

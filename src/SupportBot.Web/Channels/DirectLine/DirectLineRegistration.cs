@@ -49,6 +49,7 @@ public static class DirectLineRegistration
         services.AddSingleton<ConversationLog>();
         services.AddSingleton<DirectLineChannel>();
         services.AddSingleton<OpenActivityStreams>();
+        services.AddSingleton<ConversationPostLimits>();
         services.AddSingleton<BotConnectorHandler>();
         DeliverDirectLineRepliesInProcess(services);
         services.AddHttpClient<AzureDirectLineTokens>();
