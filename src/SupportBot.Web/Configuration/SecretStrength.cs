@@ -33,7 +33,7 @@ public sealed class SecretStrength(IHostEnvironment environment, ILogger<SecretS
         var trimmed = value.Trim();
         if (PlaceholderPrefixes.Any(p => trimmed.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
         {
-            return "is a placeholder (it starts with 'change-me' or the like)";
+            return "is a placeholder, as shipped in deploy/.env.example";
         }
 
         if (KnownExamples.Contains(trimmed))
