@@ -44,7 +44,9 @@ public sealed class DirectLineTokens(DirectLineSecret secret, IOptions<DirectLin
     public TimeSpan Lifetime => options.Value.TokenLifetime;
 
     /// <summary>Seconds until the grant expires, for <c>expires_in</c>: less than the lifetime when the total life ends first.</summary>
-    public int SecondsLeft(DirectLineToken grant) => Math.Max(0, (int)(grant.ExpiresAt - time.GetUtcNow()).TotalSeconds);
+    /// <remarks>Rounded up: the expiry is kept in whole seconds, and a fresh token says its full lifetime.</remarks>
+    public int SecondsLeft(DirectLineToken grant) =>
+        Math.Clamp((int)Math.Ceiling((grant.ExpiresAt - time.GetUtcNow()).TotalSeconds), 0, (int)options.Value.TokenLifetime.TotalSeconds);
 
     /// <summary>The first token of a conversation (or of a new grant from the secret): its total life starts now.</summary>
     public (string Token, DirectLineToken Grant) IssueConversationToken(string conversationId, string userId)
