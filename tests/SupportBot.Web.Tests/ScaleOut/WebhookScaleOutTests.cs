@@ -59,6 +59,9 @@ public sealed partial class WebhookScaleOutTests(TrainedModelFixture model) : IA
             ["HelpDesk:ApiKeys:0:Name"] = "scale-out test",
             ["HelpDesk:ApiKeys:0:Key"] = ApiKey,
 
+            // One user makes every ticket here: the limit per user (Handoff:MaxTicketsPerUser) is not under test.
+            ["Handoff:MaxTicketsPerUser"] = "1000",
+
             // The test looks at the outbox every 20 ms until it is empty.
             ["RateLimits:HelpDeskApi:PermitLimit"] = "100000",
         });
