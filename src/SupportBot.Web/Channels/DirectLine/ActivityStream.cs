@@ -96,7 +96,6 @@ public static class ActivityStream
         {
             socket.Abort();
         }
-
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
         {
             // The client went away or the host is stopping.
