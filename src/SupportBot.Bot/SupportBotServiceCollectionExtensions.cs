@@ -25,6 +25,7 @@ public static class SupportBotServiceCollectionExtensions
         services.AddSingleton<Replies>();
         services.AddSingleton<QuestionRouter>();
         services.AddSingleton<HandoffOffers>();
+        services.AddOptions<HandoffOptions>();
         services.AddSingleton<IDialog, AnswerDialog>();
         services.AddSingleton<IDialog, ClarifyDialog>();
         services.AddSingleton<IDialog, HandoffDialog>();

@@ -4,6 +4,7 @@ using SupportBot.Web.Admin;
 using SupportBot.Web.Channels.BotFramework;
 using SupportBot.Web.Channels.DirectLine;
 using SupportBot.Web.Classification;
+using SupportBot.Web.Configuration;
 using SupportBot.Web.Health;
 using SupportBot.Web.HelpDesk;
 using SupportBot.Web.Hosting;
@@ -16,6 +17,7 @@ using SupportBot.Web.WebChat;
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.LetEnvironmentOverrideUrls(args);  // Urls: appsettings.json < ASPNETCORE_URLS < --urls
 
+builder.Services.AddSecretChecks();         // placeholder or weak secrets stop the start outside Development
 builder.Services.AddProblemResponses();     // every error is a ProblemDetails, never a stack trace
 builder.Services.AddJsonBodyChecks();       // 400 / 413 / 415 before a JSON endpoint runs (Api:*)
 builder.Services.AddKnowledgeBase();        // training-data/, validated at start

@@ -92,6 +92,8 @@ public sealed class BotTexts
 
     public string HandoffDeclined => Get();
 
+    public string TicketLimitReached => Get();
+
     public string EmailQuestion => Get();
 
     public string EmailQuestionKnown => Get();

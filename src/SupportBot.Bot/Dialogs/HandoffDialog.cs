@@ -1,6 +1,7 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Newtonsoft.Json.Linq;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Telemetry;
@@ -13,12 +14,16 @@ namespace SupportBot.Bot.Dialogs;
 /// Hands the conversation to a person: offers a ticket, asks for a contact email (re-asked once,
 /// "skip" when the channel or an earlier ticket already gave one) and a one-line summary, creates
 /// the ticket with the transcript and the question log, tells the ticket number, and sends the
-/// Bot Framework handoff event so that a channel routing to live agents can take over.
+/// Bot Framework handoff event so that a channel routing to live agents can take over. A user who
+/// opened <see cref="HandoffOptions.MaxTicketsPerUser"/> tickets within the window is told the team
+/// has them and when another can be opened, and no ticket is made.
 /// </summary>
 public sealed class HandoffDialog(
     ITicketStore tickets,
     ITranscriptStore transcripts,
     UserState userState,
+    IOptions<HandoffOptions> options,
+    TimeProvider time,
     ILogger<HandoffDialog> logger) : IDialog
 {
     public const string DialogId = "handoff";
@@ -40,10 +45,15 @@ public sealed class HandoffDialog(
 
     public static Dictionary<string, string> Arguments(string reason) => new() { [ReasonKey] = reason };
 
-    public Task BeginAsync(DialogContext dialogs, DialogFrame frame, CancellationToken cancellationToken)
+    public async Task BeginAsync(DialogContext dialogs, DialogFrame frame, CancellationToken cancellationToken)
     {
         dialogs.Log.ResetTriggers();
         TurnOutcome.Mark(dialogs.Turn, TurnOutcome.Handoff);
+        if (await RefuseOverLimitAsync(dialogs, frame, cancellationToken))
+        {
+            return;
+        }
+
         frame.Step = AskConfirmation;
         var texts = dialogs.Texts;
         var offer = frame.Get(ReasonKey) switch
@@ -52,7 +62,7 @@ public sealed class HandoffDialog(
             HandoffReason.Fallbacks => texts.HandoffOfferAfterFallbacks,
             _ => texts.HandoffOffer,
         };
-        return dialogs.Turn.SendActivityAsync(Replies.WithChoices(offer, [texts.Yes, texts.No]), cancellationToken);
+        await dialogs.Turn.SendActivityAsync(Replies.WithChoices(offer, [texts.Yes, texts.No]), cancellationToken);
     }
 
     public async Task<bool> ContinueAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
@@ -129,6 +139,13 @@ public sealed class HandoffDialog(
     {
         var summary = BotTexts.IsChoice(text, t => t.Skip) ? null : OneLine(text);
         var email = frame.Get(EmailKey) ?? throw new InvalidOperationException("The handoff reached the summary without an email.");
+
+        // Asked again: the same user may have opened tickets from another conversation meanwhile.
+        if (await RefuseOverLimitAsync(dialogs, frame, cancellationToken))
+        {
+            return true;
+        }
+
         dialogs.End(frame);
 
         var turn = dialogs.Turn;
@@ -139,7 +156,7 @@ public sealed class HandoffDialog(
                 email,
                 summary,
                 frame.Get(ReasonKey) ?? HandoffReason.Requested,
-                new TicketRequester(activity.ChannelId, activity.Conversation.Id, activity.From?.Id, activity.From?.Name),
+                Requester(activity),
                 dialogs.Log.Questions.Select(q => new TicketQuestion(q.Text, q.Outcome, q.EntryId, q.Feedback)).ToList(),
                 activities.Where(a => a.Type == ActivityTypes.Message).Select(a => Line(a, activity.Recipient?.Id)).ToList()),
             cancellationToken);
@@ -160,6 +177,33 @@ public sealed class HandoffDialog(
         await turn.SendActivityAsync(EventFactory.CreateHandoffInitiation(turn, handoffContext, new Transcript(activities)), cancellationToken);
         return true;
     }
+
+    /// <summary>Ends the handoff with the limit's message when the user already opened the most tickets the window allows.</summary>
+    private async Task<bool> RefuseOverLimitAsync(DialogContext dialogs, DialogFrame frame, CancellationToken cancellationToken)
+    {
+        var activity = dialogs.Turn.Activity;
+        var limit = options.Value;
+        var now = time.GetUtcNow();
+        var requester = Requester(activity);
+        var recent = await tickets.CountCreatedSinceAsync(requester, now - limit.TicketWindow, cancellationToken);
+        if (recent.Count < limit.MaxTicketsPerUser)
+        {
+            return false;
+        }
+
+        dialogs.End(frame);
+        var wait = (recent.OldestCreatedAt ?? now) + limit.TicketWindow - now;
+        var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
+        logger.LogWarning(
+            "Handoff refused for user {UserId} on {ChannelId}: {Tickets} tickets within {Window}",
+            requester.UserId ?? requester.ConversationId, requester.ChannelId, recent.Count, limit.TicketWindow);
+        await dialogs.Turn.SendActivityAsync(
+            Replies.Markdown(BotTexts.Format(dialogs.Texts.TicketLimitReached, recent.Count, minutes)), cancellationToken);
+        return true;
+    }
+
+    private static TicketRequester Requester(Activity activity) =>
+        new(activity.ChannelId, activity.Conversation.Id, activity.From?.Id, activity.From?.Name);
 
     /// <summary>An email the channel gives as the user's name or id, else the one from the user's earlier ticket.</summary>
     private async Task<string?> KnownEmailAsync(ITurnContext turn, CancellationToken cancellationToken) =>

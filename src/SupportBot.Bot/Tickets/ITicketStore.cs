@@ -19,6 +19,13 @@ public interface ITicketStore
     /// <summary>The tickets that match, newest first. A cursor that is not a ticket number is an <see cref="ArgumentException"/>.</summary>
     Task<TicketPage> ListAsync(TicketQuery query, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// How many tickets the requester's user (its conversation when it names no user) on its
+    /// channel created at or after <paramref name="since"/>, and when the oldest of them was: the
+    /// handoff's limit per user.
+    /// </summary>
+    Task<RecentTickets> CountCreatedSinceAsync(TicketRequester requester, DateTimeOffset since, CancellationToken cancellationToken = default);
+
     /// <summary>Applies the change and, when it changed anything, records a <c>ticket.updated</c> event; null when there is no such ticket.</summary>
     Task<Ticket?> UpdateAsync(string number, TicketChange change, CancellationToken cancellationToken = default);
 }

@@ -60,6 +60,19 @@ public sealed class MemoryTicketStore(TimeProvider? time = null) : ITicketStore,
         }
     }
 
+    public Task<RecentTickets> CountCreatedSinceAsync(TicketRequester requester, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var created = _tickets
+                .Select(t => t.Ticket)
+                .Where(t => t.CreatedAt >= since && TicketRules.SameUser(t.Requester, requester))
+                .Select(t => t.CreatedAt)
+                .ToList();
+            return Task.FromResult(new RecentTickets(created.Count, created.Count == 0 ? null : created.Min()));
+        }
+    }
+
     public Task<Ticket?> UpdateAsync(string number, TicketChange change, CancellationToken cancellationToken = default)
     {
         TicketRules.Validate(change);

@@ -120,6 +120,20 @@ public sealed class PostgreSqlTicketStore(PostgreSqlDatabase database, TimeProvi
         return new TicketPage(items, (int)total, hasMore ? items[^1].Number : null);
     }
 
+    public async Task<RecentTickets> CountCreatedSinceAsync(TicketRequester requester, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        var (column, id) = TicketRules.UserKey(requester);
+        await using var connection = await database.OpenConnectionAsync(cancellationToken);
+        await using var command = connection.Command(
+            $"SELECT COUNT(*), MIN(created_at) FROM tickets WHERE created_at >= $1 AND channel_id = $2 AND {column} = $3",
+            since.ToUniversalTime(),
+            requester.ChannelId,
+            id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new RecentTickets((int)reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetFieldValue<DateTimeOffset>(1));
+    }
+
     public async Task<Ticket?> UpdateAsync(string number, TicketChange change, CancellationToken cancellationToken = default)
     {
         TicketRules.Validate(change);

@@ -162,6 +162,20 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
         return new TicketPage(items, total, hasMore ? items[^1].Number : null);
     }
 
+    public async Task<RecentTickets> CountCreatedSinceAsync(TicketRequester requester, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        var (column, id) = TicketRules.UserKey(requester);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*), MIN(created_at) FROM tickets WHERE created_at >= $since AND channel_id = $channel AND {column} = $id";
+        command.Parameters.AddWithValue("$since", SqliteDatabase.FormatTimestamp(since));
+        command.Parameters.AddWithValue("$channel", requester.ChannelId);
+        command.Parameters.AddWithValue("$id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new RecentTickets(reader.GetInt32(0), reader.IsDBNull(1) ? null : SqliteDatabase.ParseTimestamp(reader.GetString(1)));
+    }
+
     public async Task<Ticket?> UpdateAsync(string number, TicketChange change, CancellationToken cancellationToken = default)
     {
         TicketRules.Validate(change);

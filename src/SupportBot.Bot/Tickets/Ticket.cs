@@ -17,6 +17,9 @@ public sealed record Ticket(
 /// <summary>Where the ticket came from: the channel, the conversation and the user in it.</summary>
 public sealed record TicketRequester(string ChannelId, string ConversationId, string? UserId, string? UserName);
 
+/// <summary>How many tickets a user created in a window, and when the oldest of them was (null when none).</summary>
+public sealed record RecentTickets(int Count, DateTimeOffset? OldestCreatedAt);
+
 /// <summary>One question the user asked before the handoff: what the bot did with it (the outcome and FAQ entry) and what the user said of the answer.</summary>
 public sealed record TicketQuestion(string Text, string Outcome, string? EntryId, string? Feedback);
 

@@ -46,6 +46,17 @@ public static class TicketRules
         && (query.CreatedFrom is null || ticket.CreatedAt >= query.CreatedFrom)
         && (query.CreatedTo is null || ticket.CreatedAt < query.CreatedTo);
 
+    /// <summary>Who a requester is for the limit per user: its user id, or its conversation when the channel names no user.</summary>
+    public static (string Column, string Id) UserKey(TicketRequester requester) =>
+        string.IsNullOrEmpty(requester.UserId) ? ("conversation_id", requester.ConversationId) : ("user_id", requester.UserId);
+
+    /// <summary>Whether two requesters are the same user by <see cref="UserKey"/>, on the same channel.</summary>
+    public static bool SameUser(TicketRequester stored, TicketRequester requester)
+    {
+        var (column, id) = UserKey(requester);
+        return stored.ChannelId == requester.ChannelId && (column == "user_id" ? stored.UserId : stored.ConversationId) == id;
+    }
+
     public static int Limit(TicketQuery query) => Math.Clamp(query.Limit, 1, TicketQuery.MaxLimit);
 
     /// <summary>The page starts after the cursor's ticket (newest first: below its sequence).</summary>

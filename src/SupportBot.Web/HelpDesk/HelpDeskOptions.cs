@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SupportBot.Web.Configuration;
 
 namespace SupportBot.Web.HelpDesk;
 
@@ -62,8 +63,8 @@ public sealed class WebhookOptions
     public bool IsEnabled => !string.IsNullOrWhiteSpace(Url);
 }
 
-/// <summary>Fails the start on a weak, unnamed or repeated API key or an incomplete webhook, naming the key at fault.</summary>
-public sealed class HelpDeskOptionsValidator : IValidateOptions<HelpDeskOptions>
+/// <summary>Fails the start on a weak, placeholder, unnamed or repeated API key, a weak admin password or an incomplete webhook, naming the key at fault.</summary>
+public sealed class HelpDeskOptionsValidator(SecretStrength strength) : IValidateOptions<HelpDeskOptions>
 {
     private const string Webhook = $"{HelpDeskOptions.Section}:{nameof(HelpDeskOptions.Webhook)}";
 
@@ -83,6 +84,10 @@ public sealed class HelpDeskOptionsValidator : IValidateOptions<HelpDeskOptions>
             {
                 failures.Add($"{prefix}:{nameof(ApiKeyOptions.Key)}: an API key is at least {ApiKeyOptions.MinKeyLength} characters (e.g. `openssl rand -hex 32`).");
             }
+            else
+            {
+                strength.Check(failures, $"{prefix}:{nameof(ApiKeyOptions.Key)}", key.Key);
+            }
         }
 
         if (options.ApiKeys.Select(k => k.Name).Distinct(StringComparer.Ordinal).Count() < options.ApiKeys.Count)
@@ -98,6 +103,10 @@ public sealed class HelpDeskOptionsValidator : IValidateOptions<HelpDeskOptions>
         if (options.AdminPassword.Length is > 0 and < HelpDeskOptions.MinAdminPasswordLength)
         {
             failures.Add($"{HelpDeskOptions.Section}:{nameof(HelpDeskOptions.AdminPassword)}: the admin password is at least {HelpDeskOptions.MinAdminPasswordLength} characters.");
+        }
+        else
+        {
+            strength.Check(failures, $"{HelpDeskOptions.Section}:{nameof(HelpDeskOptions.AdminPassword)}", options.AdminPassword, HelpDeskOptions.MinAdminPasswordLength);
         }
 
         if (options.AdminSessionLifetime < TimeSpan.FromMinutes(1) || options.AdminSessionLifetime > TimeSpan.FromDays(30))
@@ -117,6 +126,11 @@ public sealed class HelpDeskOptionsValidator : IValidateOptions<HelpDeskOptions>
             {
                 failures.Add($"{Webhook}:{nameof(WebhookOptions.Secret)}: a webhook needs a signing secret of at least {WebhookOptions.MinSecretLength} characters.");
             }
+        }
+
+        if (webhook.Secret.Length >= WebhookOptions.MinSecretLength)
+        {
+            strength.Check(failures, $"{Webhook}:{nameof(WebhookOptions.Secret)}", webhook.Secret);
         }
 
         if (webhook.MaxAttempts is < 1 or > 100)

@@ -326,4 +326,38 @@ public abstract class TicketStoreContractTests
         Assert.Equal(1, await Outbox.CountEventsAsync(TicketEventState.Delivered));
         Assert.Equal(1, await Outbox.CountEventsAsync(TicketEventState.Dead));
     }
+
+    [Fact]
+    public async Task Tickets_are_counted_per_user_and_channel_since_a_time_with_the_oldest()
+    {
+        var user = new TicketRequester("webchat", "conversation-1", "user-1", "Dev");
+        var start = Time.GetUtcNow();
+        await Tickets.CreateAsync(Request());
+        Time.Advance(TimeSpan.FromMinutes(10));
+        await Tickets.CreateAsync(Request(conversation: "conversation-2"));
+        await Tickets.CreateAsync(Request() with { Requester = user with { UserId = "user-2" } });
+        await Tickets.CreateAsync(Request() with { Requester = user with { ChannelId = "msteams" } });
+        Time.Advance(TimeSpan.FromMinutes(10));
+
+        var all = await Tickets.CountCreatedSinceAsync(user, start);
+        var lastFifteenMinutes = await Tickets.CountCreatedSinceAsync(user, Time.GetUtcNow().AddMinutes(-15));
+        var none = await Tickets.CountCreatedSinceAsync(user, Time.GetUtcNow());
+        var someoneElse = await Tickets.CountCreatedSinceAsync(user with { UserId = "user-3" }, start);
+
+        Assert.Equal(new RecentTickets(2, start), all);
+        Assert.Equal(new RecentTickets(1, start.AddMinutes(10)), lastFifteenMinutes);
+        Assert.Equal(new RecentTickets(0, null), none);
+        Assert.Equal(new RecentTickets(0, null), someoneElse);
+    }
+
+    [Fact]
+    public async Task Without_a_user_id_tickets_are_counted_per_conversation()
+    {
+        var anonymous = new TicketRequester("webchat", "conversation-9", null, null);
+        var start = Time.GetUtcNow();
+        await Tickets.CreateAsync(Request() with { Requester = anonymous });
+        await Tickets.CreateAsync(Request() with { Requester = anonymous with { ConversationId = "conversation-8" } });
+
+        Assert.Equal(new RecentTickets(1, start), await Tickets.CountCreatedSinceAsync(anonymous, start));
+    }
 }

@@ -10,7 +10,7 @@ namespace SupportBot.Web.Tests.Admin;
 [Collection(WebHostCollection.Name)]
 public sealed class AdminSignInTests(TrainedModelFixture model)
 {
-    private const string HelpDeskKey = "hd-test-key-0123456789abcdef";
+    private const string HelpDeskKey = "hd-test-key-0123456789abcdef-0123456789";
 
     private SupportBotFactory Host(string? environment = null) => SupportBotFactory.WithSettings(
         model,

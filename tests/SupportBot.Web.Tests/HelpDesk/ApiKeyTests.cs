@@ -12,8 +12,8 @@ namespace SupportBot.Web.Tests.HelpDesk;
 [Collection(WebHostCollection.Name)]
 public sealed class ApiKeyTests(TrainedModelFixture model)
 {
-    private const string Key = "hd-test-key-0123456789abcdef";
-    private const string OtherKey = "crm-test-key-0123456789abcdef";
+    private const string Key = "hd-test-key-0123456789abcdef-0123456789";
+    private const string OtherKey = "crm-test-key-0123456789abcdef-0123456789";
 
     private static readonly Dictionary<string, string?> TwoKeys = new()
     {

@@ -13,7 +13,7 @@ public static class TicketRequests
             email,
             summary,
             HandoffReason.Requested,
-            new TicketRequester("emulator", $"conv-{Guid.NewGuid():N}", "user-1", "User"),
+            new TicketRequester("emulator", $"conv-{Guid.NewGuid():N}", $"user-{Guid.NewGuid():N}", "User"),
             [new TicketQuestion(question, "answer", entryId, "not-helped")],
             [new TranscriptLine(DateTimeOffset.UtcNow, "user", "User", question)]);
 }

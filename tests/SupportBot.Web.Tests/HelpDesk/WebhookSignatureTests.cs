@@ -5,7 +5,7 @@ namespace SupportBot.Web.Tests.HelpDesk;
 
 public sealed class WebhookSignatureTests
 {
-    private const string Secret = "whsec-test-0123456789abcdef";
+    private const string Secret = "whsec-test-0123456789abcdef-0123456789";
     private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"id":"evt_1","type":"ticket.created"}""");
     private static readonly DateTimeOffset Now = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
 

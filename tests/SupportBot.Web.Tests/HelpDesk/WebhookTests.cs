@@ -17,7 +17,7 @@ namespace SupportBot.Web.Tests.HelpDesk;
 [Collection(WebHostCollection.Name)]
 public sealed class WebhookTests(TrainedModelFixture model) : IDisposable
 {
-    private const string Secret = "whsec-test-0123456789abcdef";
+    private const string Secret = "whsec-test-0123456789abcdef-0123456789";
 
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
+using SupportBot.Core.Knowledge;
 
 namespace SupportBot.Web.Tests.Hosting;
 
@@ -48,6 +50,89 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
         var error = await StartFailureAsync((key, value));
 
         Assert.Contains(named, error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every <c>change-me</c> value of deploy/.env.example, as the host setting compose makes of it.</summary>
+    public static TheoryData<string, string, string> ExamplePlaceholders()
+    {
+        var root = Path.GetDirectoryName(TrainingDataPaths.Locate(startDirectory: AppContext.BaseDirectory).Root)!;
+        var compose = File.ReadAllLines(Path.Combine(root, "deploy", "compose.yaml"));
+        var data = new TheoryData<string, string, string>();
+        foreach (var line in File.ReadAllLines(Path.Combine(root, "deploy", ".env.example")))
+        {
+            var equals = line.IndexOf('=', StringComparison.Ordinal);
+            if (line.StartsWith('#') || equals < 0 || !line[(equals + 1)..].StartsWith("change-me", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var (name, value) = (line[..equals], line[(equals + 1)..].Trim());
+            var reference = new Regex(@"\$\{" + Regex.Escape(name) + @"\b[^}]*\}");
+            var settings = compose
+                .Select(l => Regex.Match(l, @"^\s+(\w+__\w+|MicrosoftApp\w+): (.*)$"))
+                .Where(m => m.Success && reference.IsMatch(m.Groups[2].Value))
+                .ToList();
+            Assert.True(settings.Count > 0, $"compose.yaml gives {name} to no host setting");
+            foreach (var setting in settings)
+            {
+                var key = setting.Groups[1].Value.Replace("__", ":", StringComparison.Ordinal);
+                data.Add(key, reference.Replace(setting.Groups[2].Value, value), name);
+            }
+        }
+
+        Assert.True(data.Count >= 3, "deploy/.env.example has fewer placeholders than the three secrets it ships");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ExamplePlaceholders))]
+    public async Task Each_placeholder_of_the_example_env_file_stops_the_host_naming_the_setting(string key, string value, string variable)
+    {
+        var error = await StartFailureAsync((key, value));
+
+        Assert.True(error.Contains($"{key}", StringComparison.Ordinal) && error.Contains("placeholder", StringComparison.Ordinal), $"{variable} as {key}: {error}");
+        Assert.DoesNotContain("change-me", error, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("DirectLine:Secret", "CHANGE-ME-please-0123456789abcdefghijklmnop")]
+    [InlineData("DirectLine:Secret", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx")]
+    [InlineData("DirectLine:AzureSecret", "change-me-azure")]
+    [InlineData("HelpDesk:ApiKeys:0:Key", "only-twenty-chars-12")]
+    [InlineData("HelpDesk:ApiKeys:0:Key", "abababababababababababababababababab")]
+    [InlineData("HelpDesk:AdminPassword", "change-me-admin-password")]
+    [InlineData("HelpDesk:AdminPassword", "aaaaaaaaaaaaaaaa")]
+    [InlineData("HelpDesk:Webhook:Secret", "change-me-webhook-secret")]
+    [InlineData("HelpDesk:Webhook:Secret", "whsec-twenty-chars-1")]
+    [InlineData("MicrosoftAppPassword", "change-me")]
+    public async Task A_placeholder_or_weak_secret_stops_the_host_outside_development_naming_the_setting(string key, string value)
+    {
+        var settings = new List<(string, string)> { (key, value) };
+        if (key.StartsWith("HelpDesk:ApiKeys", StringComparison.Ordinal))
+        {
+            settings.Add(("HelpDesk:ApiKeys:0:Name", "helpdesk"));
+        }
+
+        if (key.StartsWith("HelpDesk:Webhook", StringComparison.Ordinal))
+        {
+            settings.Add(("HelpDesk:Webhook:Url", "http://127.0.0.1:9/hooks"));
+        }
+
+        var error = await StartFailureAsync([.. settings]);
+
+        Assert.Contains($"{key}: the value ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Development_keeps_a_placeholder_secret_but_warns_naming_the_setting()
+    {
+        await using var host = await HostProcess.StartReadyAsync(model, new Dictionary<string, string>
+        {
+            ["environment"] = "Development",
+            ["HelpDesk:AdminPassword"] = "change-me-admin-password",
+        });
+
+        Assert.Contains(host.Output, l => l.Contains("HelpDesk:AdminPassword is a placeholder", StringComparison.Ordinal));
     }
 
     [Fact]

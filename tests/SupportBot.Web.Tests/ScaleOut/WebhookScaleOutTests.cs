@@ -29,7 +29,7 @@ namespace SupportBot.Web.Tests.ScaleOut;
 [Trait("Category", "ScaleOut")]
 public sealed partial class WebhookScaleOutTests(TrainedModelFixture model) : IAsyncLifetime
 {
-    private const string Secret = "whsec-scaleout-0123456789abcdef";
+    private const string Secret = "whsec-scaleout-0123456789abcdef-0123456789";
     private const string ApiKey = "scaleout-api-key-0123456789abcdef";
     private const int Tickets = 6;
     private const int ChangesPerTicket = 4;
@@ -58,6 +58,9 @@ public sealed partial class WebhookScaleOutTests(TrainedModelFixture model) : IA
             ["HelpDesk:Webhook:MaxAttempts"] = "100",
             ["HelpDesk:ApiKeys:0:Name"] = "scale-out test",
             ["HelpDesk:ApiKeys:0:Key"] = ApiKey,
+
+            // One user makes every ticket here: the limit per user (Handoff:MaxTicketsPerUser) is not under test.
+            ["Handoff:MaxTicketsPerUser"] = "1000",
 
             // The test looks at the outbox every 20 ms until it is empty.
             ["RateLimits:HelpDeskApi:PermitLimit"] = "100000",

@@ -12,10 +12,16 @@ namespace SupportBot.Web.Channels.DirectLine;
 /// watermark, then each new one as it is appended, as <c>{"activities": [one], "watermark"}</c>
 /// messages in watermark order; an empty message when idle, as keep-alive. Activities are read
 /// from the store, so a client that reconnects with its watermark misses nothing and a slow one
-/// costs no memory: it is dropped and reconnects.
+/// costs no memory: it is dropped and reconnects. A conversation has at most
+/// <c>DirectLine:MaxStreamsPerConversation</c> open (429 before the upgrade for one more), and a
+/// stream lives no longer than the conversation token its streamUrl came with: then it is closed
+/// with 1008 (policy violation, "token expired") and the client reconnects with its refreshed token.
 /// </summary>
 public static class ActivityStream
 {
+    /// <summary>The reason of the 1008 close when the stream's token expires (the client reconnects with a fresh token).</summary>
+    public const string TokenExpiredReason = "TokenExpired: reconnect with a refreshed token.";
+
     private static readonly byte[] KeepAlive = [];
 
     /// <summary>How long a stopping host waits for the client's answer to its close frame.</summary>
@@ -33,13 +39,22 @@ public static class ActivityStream
         IOptions<WebChatOptions> webChat,
         IHostApplicationLifetime lifetime,
         OpenActivityStreams openStreams,
+        TimeProvider time,
         ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(ActivityStream).FullName!);
-        var refusal = Check(context, conversationId, watermark, t, tokens, webChat.Value, out var from);
+        var refusal = Check(context, conversationId, watermark, t, tokens, webChat.Value, out var from, out var grant);
         if (refusal is null && await store.FindAsync(conversationId, context.RequestAborted) is null)
         {
             refusal = DirectLineErrors.ConversationNotFound(conversationId);
+        }
+
+        // Taken before the upgrade, so one more than the limit is a plain 429 the client can read.
+        using var open = refusal is null ? openStreams.TryOpen(conversationId, options.Value.MaxStreamsPerConversation) : null;
+        if (refusal is null && open is null)
+        {
+            logger.LogWarning("Refused a Direct Line stream of conversation {ConversationId}: {MaxStreams} already open", conversationId, options.Value.MaxStreamsPerConversation);
+            refusal = DirectLineErrors.TooManyRequests("Too many streams open for this conversation", options.Value.KeepAliveInterval);
         }
 
         if (refusal is not null)
@@ -49,9 +64,9 @@ public static class ActivityStream
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var open = openStreams.Opened();
         using var subscription = notifier.Subscribe(conversationId);
-        using var closed = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        using var tokenExpired = new CancellationTokenSource(Until(grant!.StreamEndsAt, time), time);
+        using var closed = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping, tokenExpired.Token);
 
         // Not ended by the host stopping: cancelling a pending receive aborts the socket, and the
         // close frame that tells the client to reconnect elsewhere must go out first.
@@ -93,6 +108,13 @@ public static class ActivityStream
                 await CloseAsync(socket, WebSocketCloseStatus.EndpointUnavailable, "The server is stopping.");
                 stopReceiving.CancelAfter(CloseReplyWait);
             }
+            else if (tokenExpired.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+            {
+                // 1008: the token this stream was opened under has expired; the client reconnects with its refreshed one.
+                logger.LogInformation("Direct Line stream of conversation {ConversationId} closed: its token expired", conversationId);
+                await CloseAsync(socket, WebSocketCloseStatus.PolicyViolation, TokenExpiredReason);
+                stopReceiving.CancelAfter(CloseReplyWait);
+            }
             else
             {
                 await stopReceiving.CancelAsync();
@@ -104,9 +126,17 @@ public static class ActivityStream
         }
     }
 
-    private static IResult? Check(HttpContext context, string conversationId, string? watermark, string? t, DirectLineTokens tokens, WebChatOptions webChat, out long from)
+    private static TimeSpan Until(DateTimeOffset at, TimeProvider time)
+    {
+        var left = at - time.GetUtcNow();
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+    }
+
+    private static IResult? Check(
+        HttpContext context, string conversationId, string? watermark, string? t, DirectLineTokens tokens, WebChatOptions webChat, out long from, out DirectLineToken? grant)
     {
         from = 0;
+        grant = null;
         if (!context.WebSockets.IsWebSocketRequest)
         {
             return DirectLineErrors.BadArgument("Open the streamUrl as a WebSocket.");
@@ -117,7 +147,7 @@ public static class ActivityStream
             return DirectLineErrors.Forbidden("Pages of this origin may not open the stream.");
         }
 
-        switch (tokens.Check(t ?? string.Empty, out var grant))
+        switch (tokens.Check(t ?? string.Empty, out grant))
         {
             case TokenCheck.Valid when grant!.Scope == TokenScope.Stream && grant.ConversationId == conversationId:
                 break;

@@ -61,7 +61,7 @@ public static class DirectLineEndpoints
         }
 
         var (token, grant) = tokens.IssueConversationToken(NewConversationId(), body.User?.Id ?? NewUserId());
-        return TypedResults.Ok(new ConversationResponse(grant.ConversationId, token, Seconds(tokens.Lifetime)));
+        return TypedResults.Ok(new ConversationResponse(grant.ConversationId, token, tokens.SecondsLeft(grant)));
     }
 
     private static IResult RefreshToken(HttpRequest request, DirectLineAuthorization authorization, DirectLineTokens tokens)
@@ -76,8 +76,14 @@ public static class DirectLineEndpoints
             return DirectLineErrors.Forbidden("Refresh a token with the token itself; the secret does not expire.");
         }
 
-        var (token, grant) = tokens.IssueConversationToken(current.ConversationId, current.UserId);
-        return TypedResults.Ok(new ConversationResponse(grant.ConversationId, token, Seconds(tokens.Lifetime)));
+        // The total life is bounded: a refreshed token keeps the first one's issue time.
+        if (tokens.RenewConversationToken(current) is not { } renewed)
+        {
+            return DirectLineErrors.TokenLifeOver();
+        }
+
+        var (token, grant) = renewed;
+        return TypedResults.Ok(new ConversationResponse(grant.ConversationId, token, tokens.SecondsLeft(grant)));
     }
 
     private static async Task<IResult> StartConversationAsync(
@@ -97,8 +103,12 @@ public static class DirectLineEndpoints
         // A token names its conversation and user; the secret starts a new one for the user in the body.
         var conversationId = caller.Token?.ConversationId ?? NewConversationId();
         var userId = caller.Token?.UserId ?? body.User?.Id ?? NewUserId();
+        if (Connect(request, tokens, caller.Token, conversationId, userId, watermark: null) is not { } response)
+        {
+            return DirectLineErrors.TokenLifeOver();
+        }
+
         var started = await channel.StartAsync(conversationId, userId, DirectLineUrls.ServiceUrl(request), body.Locale, cancellationToken);
-        var response = Connect(request, tokens, conversationId, userId, watermark: null);
         return started ? TypedResults.Created((string?)null, response) : TypedResults.Ok(response);
     }
 
@@ -116,16 +126,30 @@ public static class DirectLineEndpoints
             return DirectLineErrors.BadArgument("The watermark is not one this service gave.");
         }
 
-        return TypedResults.Ok(Connect(request, tokens, conversationId, access.Conversation!.UserId, string.IsNullOrEmpty(watermark) ? null : from));
+        return Connect(request, tokens, access.Caller.Token, conversationId, access.Conversation!.UserId, string.IsNullOrEmpty(watermark) ? null : from) is { } response
+            ? TypedResults.Ok(response)
+            : DirectLineErrors.TokenLifeOver();
     }
 
     private static async Task<IResult> PostActivityAsync(
-        string conversationId, HttpRequest request, DirectLineAuthorization authorization, IDirectLineStore store, DirectLineChannel channel, CancellationToken cancellationToken)
+        string conversationId,
+        HttpRequest request,
+        DirectLineAuthorization authorization,
+        IDirectLineStore store,
+        DirectLineChannel channel,
+        ConversationPostLimits postLimits,
+        CancellationToken cancellationToken)
     {
         var access = await AuthorizeConversationAsync(request, conversationId, authorization, store, cancellationToken);
         if (access.Refusal is not null)
         {
             return access.Refusal;
+        }
+
+        // Counted after authorization: no one but the conversation's own caller spends its budget.
+        if (postLimits.TryPost(conversationId) is { } retryAfter)
+        {
+            return DirectLineErrors.TooManyRequests("Too many activities in this conversation", retryAfter);
         }
 
         // The body was size-checked and parsed as a JSON object by the JSON body checks.
@@ -189,11 +213,18 @@ public static class DirectLineEndpoints
             || (long.TryParse(watermark, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 0);
     }
 
-    private static ConversationResponse Connect(HttpRequest request, DirectLineTokens tokens, string conversationId, string userId, long? watermark)
+    /// <summary>A conversation token (renewing the caller's, else a first one for the secret's holder) and a streamUrl; null when the caller's tokens reached their total life.</summary>
+    private static ConversationResponse? Connect(HttpRequest request, DirectLineTokens tokens, DirectLineToken? current, string conversationId, string userId, long? watermark)
     {
-        var (token, _) = tokens.IssueConversationToken(conversationId, userId);
-        var (streamToken, _) = tokens.IssueStreamToken(conversationId, userId);
-        return new ConversationResponse(conversationId, token, Seconds(tokens.Lifetime), DirectLineUrls.StreamUrl(request, conversationId, watermark, streamToken));
+        var issued = current is null ? tokens.IssueConversationToken(conversationId, userId) : tokens.RenewConversationToken(current);
+        if (issued is not { } conversationToken)
+        {
+            return null;
+        }
+
+        var (token, grant) = conversationToken;
+        var (streamToken, _) = tokens.IssueStreamToken(grant);
+        return new ConversationResponse(conversationId, token, tokens.SecondsLeft(grant), DirectLineUrls.StreamUrl(request, conversationId, watermark, streamToken));
     }
 
     // 401/403 before 404: a caller learns nothing about conversations it may not use.
@@ -255,8 +286,6 @@ public static class DirectLineEndpoints
             return (empty, DirectLineErrors.BadArgument("The body is not valid JSON of the form {\"user\": {\"id\": \"...\"}}."));
         }
     }
-
-    private static int Seconds(TimeSpan lifetime) => (int)lifetime.TotalSeconds;
 
     /// <summary>Who asked for a conversation, the conversation, or the error to answer instead.</summary>
     private sealed record ConversationAccess(DirectLineCaller Caller, DirectLineConversation? Conversation, IResult? Refusal);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json.Serialization;
 
 namespace SupportBot.Web.Channels.DirectLine;
@@ -12,6 +13,16 @@ public static class DirectLineErrors
     public static IResult Forbidden(string message) => Result(StatusCodes.Status403Forbidden, "Forbidden", message);
 
     public static IResult TokenExpired() => Result(StatusCodes.Status403Forbidden, "TokenExpired", "The token has expired; get a new one.");
+
+    /// <summary>A refresh or reconnect after the conversation's tokens reached <c>DirectLine:MaxTokenAge</c>.</summary>
+    public static IResult TokenLifeOver() =>
+        Result(StatusCodes.Status403Forbidden, "TokenExpired", "This conversation's tokens have reached their longest life (DirectLine:MaxTokenAge); start a new conversation.");
+
+    /// <summary>
+    /// 429 as the host's rate limiter answers it: a ProblemDetails with <c>Retry-After</c>, carrying
+    /// Direct Line's <c>{"error": {"code": "TooManyRequests"}}</c>, which its clients read.
+    /// </summary>
+    public static IResult TooManyRequests(string detail, TimeSpan retryAfter) => new TooManyRequestsResult(detail, retryAfter);
 
     public static IResult ConversationNotFound(string conversationId) =>
         Result(StatusCodes.Status404NotFound, "NotFound", $"There is no conversation '{conversationId}'.");
@@ -34,6 +45,21 @@ public static class DirectLineErrors
         StatusCodes.Status429TooManyRequests => "TooManyRequests",
         _ => "ServiceError",
     };
+
+    private sealed class TooManyRequestsResult(string detail, TimeSpan retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            var message = $"{detail}; try again in {seconds} s.";
+            return TypedResults.Problem(
+                detail: message,
+                statusCode: StatusCodes.Status429TooManyRequests,
+                title: "Too many requests",
+                extensions: new Dictionary<string, object?> { ["error"] = new Error(CodeFor(StatusCodes.Status429TooManyRequests), message) }).ExecuteAsync(context);
+        }
+    }
 
     private sealed record ErrorResponse([property: JsonPropertyName("error")] Error Error);
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
+using SupportBot.Web.Configuration;
 
 namespace SupportBot.Web.Channels.DirectLine;
 
@@ -22,6 +23,25 @@ public sealed class DirectLineOptions
     /// <summary>How long a token is valid; clients refresh it before then.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// The longest a conversation's tokens live from the first one, however often they are
+    /// refreshed: refreshed tokens carry the first one's time and never outlive this.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan MaxTokenAge { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>WebSockets one conversation may have open at once (on each replica); one more is refused with 429.</summary>
+    [Range(1, 1000)]
+    public int MaxStreamsPerConversation { get; set; } = 4;
+
+    /// <summary>Activities a conversation may post per <see cref="PostWindow"/> (on each replica): a person's pace, not a script's.</summary>
+    [Range(1, 100_000)]
+    public int MaxPostsPerConversation { get; set; } = 30;
+
+    /// <summary>The window of <see cref="MaxPostsPerConversation"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan PostWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How long a client has to open the WebSocket of a <c>streamUrl</c>.</summary>
     [Range(typeof(TimeSpan), "00:00:05", "00:10:00")]
@@ -61,8 +81,8 @@ public sealed class DirectLineOptions
     public bool IsAzure => string.Equals(Mode, AzureMode, StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>Fails the start on an unknown mode, a weak secret, or Azure mode without its secret.</summary>
-public sealed class DirectLineOptionsValidator : IValidateOptions<DirectLineOptions>
+/// <summary>Fails the start on an unknown mode, a weak or placeholder secret, or Azure mode without its secret.</summary>
+public sealed class DirectLineOptionsValidator(SecretStrength strength) : IValidateOptions<DirectLineOptions>
 {
     /// <summary>A configured secret at least this long (Azure's are 43+ characters).</summary>
     public const int MinimumSecretLength = 32;
@@ -79,6 +99,13 @@ public sealed class DirectLineOptionsValidator : IValidateOptions<DirectLineOpti
         {
             failures.Add($"{DirectLineOptions.Section}:{nameof(DirectLineOptions.Secret)}: use at least {MinimumSecretLength} random characters.");
         }
+        else
+        {
+            strength.Check(failures, $"{DirectLineOptions.Section}:{nameof(DirectLineOptions.Secret)}", options.Secret);
+        }
+
+        // Azure's own secrets are long and random: only a placeholder left in is caught here.
+        strength.Check(failures, $"{DirectLineOptions.Section}:{nameof(DirectLineOptions.AzureSecret)}", options.AzureSecret, minimumLength: 0);
 
         if (options.IsAzure && string.IsNullOrWhiteSpace(options.AzureSecret))
         {

@@ -28,6 +28,7 @@ public static class DirectLineRegistration
         services.AddValidatedOptions<WebChatOptions>(WebChatOptions.Section);
         services.AddSingleton<IValidateOptions<WebChatOptions>, WebChatOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SecretStrength>();
 
         services.AddSingleton(sp => DirectLineSecret.FromOptions(
             sp.GetRequiredService<IOptions<DirectLineOptions>>(), sp.GetRequiredService<IHostEnvironment>(), sp.GetRequiredService<ILogger<DirectLineSecret>>()));
@@ -48,6 +49,7 @@ public static class DirectLineRegistration
         services.AddSingleton<ConversationLog>();
         services.AddSingleton<DirectLineChannel>();
         services.AddSingleton<OpenActivityStreams>();
+        services.AddSingleton<ConversationPostLimits>();
         services.AddSingleton<BotConnectorHandler>();
         DeliverDirectLineRepliesInProcess(services);
         services.AddHttpClient<AzureDirectLineTokens>();
