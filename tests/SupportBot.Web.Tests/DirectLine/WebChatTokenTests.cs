@@ -7,8 +7,12 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using SupportBot.Web.Channels.DirectLine;
+using SupportBot.Web.Configuration;
 
 namespace SupportBot.Web.Tests.DirectLine;
 
@@ -92,7 +96,8 @@ public sealed class WebChatTokenTests(TrainedModelFixture model, SupportBotFacto
     [InlineData("https://bot.example.com/?x=1")]
     public void A_public_base_url_that_is_not_an_http_address_is_refused_at_start(string url)
     {
-        var result = new DirectLineOptionsValidator().Validate(null, new DirectLineOptions { PublicBaseUrl = url });
+        var strength = new SecretStrength(new HostingEnvironment { EnvironmentName = Environments.Production }, NullLogger<SecretStrength>.Instance);
+        var result = new DirectLineOptionsValidator(strength).Validate(null, new DirectLineOptions { PublicBaseUrl = url });
 
         Assert.True(result.Failed);
         Assert.Contains("DirectLine:PublicBaseUrl", result.FailureMessage, StringComparison.Ordinal);

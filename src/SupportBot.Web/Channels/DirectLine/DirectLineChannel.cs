@@ -3,7 +3,7 @@ using Microsoft.Bot.Builder;
 using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
-using SupportBot.Bot.Conversation;
+using MessageLengthMiddleware = SupportBot.Bot.Conversation.MessageLengthMiddleware;
 using SupportBot.Web.Channels.BotFramework;
 using SupportBot.Web.Channels.DirectLine.History;
 
