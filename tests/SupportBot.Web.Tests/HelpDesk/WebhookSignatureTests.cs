@@ -18,7 +18,7 @@ public sealed class WebhookSignatureTests
         // "sha256=" + hmac.new(secret, b"1740819600." + body, sha256).hexdigest().
         Assert.Equal("1740819600", Timestamp);
         Assert.Equal(
-            "sha256=3b811187b515581d63426daad3f5326fb5e194be39b78549e54f8d657aa4959e",
+            "sha256=c4d512564375c83ad69dc7ae581cde36f0259981fce6a798d54537b939a95acf",
             WebhookSignature.Sign(Secret, Now.ToUnixTimeSeconds(), Body));
     }
 
