@@ -58,6 +58,8 @@ public sealed class BrowserHost : IAsyncLifetime
             ["Storage:Sqlite:Path"] = Path.Combine(_directory, "supportbot.db"),
             ["DirectLine:Secret"] = "browser-test-directline-secret-0123456789abcdef",
             ["RateLimits:DirectLineCreation:PermitLimit"] = "100000",
+            // The latency measurement posts 32 questions in one conversation within a minute: faster than a person.
+            ["DirectLine:MaxPostsPerConversation"] = "1000",
             ["WebChat:AllowedOrigins:0"] = Origin(AllowedSite),
             ["Logging:LogLevel:Default"] = "Warning",
         });
