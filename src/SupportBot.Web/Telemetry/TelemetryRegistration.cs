@@ -9,6 +9,7 @@ using OpenTelemetry.Trace;
 using SupportBot.Bot.Telemetry;
 using SupportBot.Web.Configuration;
 using SupportBot.Web.HelpDesk.Webhooks;
+using SupportBot.Web.Http;
 
 namespace SupportBot.Web.Telemetry;
 
@@ -21,9 +22,6 @@ public static class TelemetryRegistration
 {
     // Request durations, open connections and rate-limiter decisions, measured by ASP.NET Core itself.
     private static readonly string[] HostMeters = ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.RateLimiting"];
-
-    // Headers a proxy adds (and ForwardedHeadersMiddleware leaves as X-Original-For when it applies them).
-    private static readonly string[] ProxyHeaders = ["X-Forwarded-For", "X-Original-For", "Forwarded"];
 
     private static readonly string[] ConsoleFormats = [ConsoleFormatterNames.Simple, ConsoleFormatterNames.Json, ConsoleFormatterNames.Systemd];
 
@@ -133,9 +131,9 @@ public static class TelemetryRegistration
     private static bool IsLocal(HttpContext context) =>
         IsLoopback(context.Connection.RemoteIpAddress)
         && IsLoopback(context.Connection.LocalIpAddress)
-        && !ProxyHeaders.Any(context.Request.Headers.ContainsKey);
+        && !LocalCallers.WasForwarded(context.Request);
 
-    private static bool IsLoopback(IPAddress? address) => address is not null && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+    private static bool IsLoopback(IPAddress? address) => address is not null && LocalCallers.IsLoopback(address);
 
     private static bool IsAllowed(HttpContext context, IPNetwork[] allowed)
     {

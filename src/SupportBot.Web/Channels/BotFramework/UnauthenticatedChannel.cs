@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
+using SupportBot.Web.Http;
 
 namespace SupportBot.Web.Channels.BotFramework;
 
@@ -108,13 +109,10 @@ public sealed class UnauthenticatedChannel(IServer server, IConfiguration config
 
     private static bool IsLoopbackHost(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
-        || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && IsLoopback(address));
-
-    private static bool IsLoopback(IPAddress address) => IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+        || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && LocalCallers.IsLoopback(address));
 
     // A loopback connection that a proxy on this machine forwarded carries another client's request.
     private static bool FromThisMachine(HttpContext context) =>
-        (context.Connection.RemoteIpAddress is not { } remote || IsLoopback(remote))
-        && !context.Request.Headers.ContainsKey("X-Forwarded-For")
-        && !context.Request.Headers.ContainsKey("Forwarded");
+        (context.Connection.RemoteIpAddress is not { } remote || LocalCallers.IsLoopback(remote))
+        && !LocalCallers.WasForwarded(context.Request);
 }

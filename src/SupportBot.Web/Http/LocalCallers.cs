@@ -1,0 +1,17 @@
+using System.Net;
+
+namespace SupportBot.Web.Http;
+
+/// <summary>What makes a request one from this machine: loopback addresses and no proxy on the way.</summary>
+public static class LocalCallers
+{
+    // Headers a proxy adds (and ForwardedHeadersMiddleware leaves as X-Original-For when it applies them).
+    private static readonly string[] ProxyHeaders = ["X-Forwarded-For", "X-Original-For", "Forwarded"];
+
+    /// <summary>True for 127.0.0.0/8 and ::1, IPv4-mapped ones included.</summary>
+    public static bool IsLoopback(IPAddress address) =>
+        IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+
+    /// <summary>A proxy forwarded the request: on a loopback connection it carries another client's request.</summary>
+    public static bool WasForwarded(HttpRequest request) => ProxyHeaders.Any(request.Headers.ContainsKey);
+}
