@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Npgsql;
-using SupportBot.Bot.Storage.PostgreSql;
 
 namespace SupportBot.Testing;
 
@@ -17,7 +16,7 @@ namespace SupportBot.Testing;
 /// <c>--filter "Category!=PostgreSql"</c>. A watchdog shell stops the cluster if the test process
 /// dies without running its exit handlers, so no server outlives the run.
 /// </remarks>
-public sealed class PostgreSqlServer
+public sealed partial class PostgreSqlServer
 {
     /// <summary>The trait every test class that needs the server carries.</summary>
     public const string Category = "PostgreSql";
@@ -61,18 +60,6 @@ public sealed class PostgreSqlServer
         Database = database,
         Pooling = true,
     }.ToString();
-
-    /// <summary>A new, empty database on the shared server; dropped when disposed.</summary>
-    public static async Task<TestDatabase> CreateDatabaseAsync()
-    {
-        var server = await GetAsync();
-        var name = $"test_{Guid.NewGuid():N}";
-        await using var connection = new NpgsqlConnection(server.ConnectionString("postgres"));
-        await connection.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-        await create.ExecuteNonQueryAsync();
-        return new TestDatabase(server, name);
-    }
 
     /// <summary>
     /// A cluster of the caller's own, for a test that stops and starts the server (the shared one
@@ -208,40 +195,5 @@ public sealed class PostgreSqlServer
         {
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await error}{await output}");
         }
-    }
-}
-
-/// <summary>One test's database on the shared server: its connection string, and the stores' database objects made over it, disposed with it.</summary>
-public sealed class TestDatabase(PostgreSqlServer server, string name) : IAsyncDisposable
-{
-    private readonly List<PostgreSqlDatabase> _opened = [];
-
-    public string Name { get; } = name;
-
-    public string ConnectionString { get; } = server.ConnectionString(name);
-
-    /// <summary>A database object over this database, as a host or a replica makes one.</summary>
-    public PostgreSqlDatabase Open()
-    {
-        var database = new PostgreSqlDatabase(ConnectionString);
-        lock (_opened)
-        {
-            _opened.Add(database);
-        }
-
-        return database;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var database in _opened)
-        {
-            await database.DisposeAsync();
-        }
-
-        await using var connection = new NpgsqlConnection(server.ConnectionString("postgres"));
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
     }
 }

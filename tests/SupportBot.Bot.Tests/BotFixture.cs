@@ -7,6 +7,7 @@ using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
 using SupportBot.Core.Classification;
 using SupportBot.Core.Knowledge;
+using SupportBot.Web.Storage.Memory;
 
 namespace SupportBot.Bot.Tests;
 

@@ -8,3 +8,6 @@ public interface IBatchedTranscriptStore : ITranscriptStore
     /// <summary>Queues an activity serialised by <see cref="TranscriptJson.Serialize"/>; completes once queued, not committed.</summary>
     ValueTask AppendSerializedAsync(TranscriptAppend append);
 }
+
+/// <summary>An activity queued for a transcript, already serialised.</summary>
+public sealed record TranscriptAppend(string ChannelId, string ConversationId, string? ActivityId, DateTimeOffset Timestamp, string Json);

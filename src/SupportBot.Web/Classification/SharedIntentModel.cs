@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using SupportBot.Bot.Storage.PostgreSql;
+using SupportBot.Web.Storage.PostgreSql;
 using SupportBot.Core.Classification;
 using SupportBot.Web.Storage;
 

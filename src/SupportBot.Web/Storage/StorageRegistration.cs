@@ -5,9 +5,11 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SupportBot.Bot.Insights;
 using SupportBot.Bot.Storage;
-using SupportBot.Bot.Storage.PostgreSql;
+using SupportBot.Web.Storage.PostgreSql;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Configuration;
+using SupportBot.Web.Storage.Memory;
+using SupportBot.Web.Storage.Sqlite;
 
 namespace SupportBot.Web.Storage;
 

@@ -5,6 +5,7 @@ using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Dialogs;
 using SupportBot.Bot.Insights;
 using static SupportBot.Bot.Tests.Dialogs.ConversationAssertions;
+using SupportBot.Web.Storage.Memory;
 
 namespace SupportBot.Bot.Tests.Conversation;
 

@@ -3,7 +3,8 @@ using Microsoft.Bot.Builder.Adapters;
 using Microsoft.Bot.Schema;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Storage;
-using SupportBot.Bot.Tests.Storage;
+using SupportBot.Testing;
+using SupportBot.Web.Storage.Sqlite;
 
 namespace SupportBot.Bot.Tests.Conversation;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using SupportBot.Bot.Dialogs;
 using SupportBot.Bot.Tickets;
 using static SupportBot.Bot.Tests.Dialogs.ConversationAssertions;
+using SupportBot.Web.Storage.Memory;
 
 namespace SupportBot.Bot.Tests.Dialogs;
 

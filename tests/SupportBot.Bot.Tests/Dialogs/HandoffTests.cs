@@ -6,6 +6,7 @@ using Newtonsoft.Json.Linq;
 using SupportBot.Bot.Dialogs;
 using SupportBot.Bot.Tickets;
 using static SupportBot.Bot.Tests.Dialogs.ConversationAssertions;
+using SupportBot.Web.Storage.Memory;
 
 namespace SupportBot.Bot.Tests.Dialogs;
 

@@ -5,6 +5,7 @@ using Microsoft.Bot.Schema;
 using SupportBot.Bot.Dialogs;
 using SupportBot.Bot.Tickets;
 using static SupportBot.Bot.Tests.Dialogs.ConversationAssertions;
+using SupportBot.Web.Storage.Memory;
 
 namespace SupportBot.Bot.Tests.Dialogs;
 

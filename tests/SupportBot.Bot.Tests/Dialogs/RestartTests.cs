@@ -1,8 +1,9 @@
 using Microsoft.Bot.Builder.Adapters;
 using SupportBot.Bot.Dialogs;
 using SupportBot.Bot.Storage;
-using SupportBot.Bot.Tests.Storage;
 using static SupportBot.Bot.Tests.Dialogs.ConversationAssertions;
+using SupportBot.Testing;
+using SupportBot.Web.Storage.Sqlite;
 
 namespace SupportBot.Bot.Tests.Dialogs;
 

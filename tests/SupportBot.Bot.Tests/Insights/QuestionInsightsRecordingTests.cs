@@ -1,6 +1,7 @@
 using Microsoft.Bot.Builder.Adapters;
 using SupportBot.Bot.Dialogs;
 using SupportBot.Bot.Insights;
+using SupportBot.Web.Storage.Memory;
 
 namespace SupportBot.Bot.Tests.Insights;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SupportBot.Bot.Insights;
 using SupportBot.Core.Knowledge;
+using SupportBot.Web.Storage.Memory;
 
 namespace SupportBot.Web.Tests.Admin;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SupportBot.Bot.Dialogs;
 using SupportBot.Testing;
 using SupportBot.Web.Channels.DirectLine.History;
+using SupportBot.Web.Storage.PostgreSql;
 
 namespace SupportBot.Web.Tests.DirectLine;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Dialogs;
 using SupportBot.Bot.Storage;
-using SupportBot.Bot.Storage.PostgreSql;
+using SupportBot.Web.Storage.PostgreSql;
 using SupportBot.Bot.Tickets;
 using SupportBot.Core.Knowledge;
 using SupportBot.Testing;

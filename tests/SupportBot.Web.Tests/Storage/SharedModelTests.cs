@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using SupportBot.Bot.Insights;
-using SupportBot.Bot.Storage.PostgreSql;
+using SupportBot.Web.Storage.PostgreSql;
 using SupportBot.Core.Classification;
 using SupportBot.Core.Knowledge;
 using SupportBot.Testing;

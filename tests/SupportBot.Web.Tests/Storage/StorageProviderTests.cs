@@ -3,6 +3,7 @@ using Microsoft.Bot.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using SupportBot.Bot.Storage;
 using SupportBot.Web.Tests.Channels;
+using SupportBot.Web.Storage.Sqlite;
 
 namespace SupportBot.Web.Tests.Storage;
 

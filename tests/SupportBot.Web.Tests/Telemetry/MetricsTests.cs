@@ -6,6 +6,7 @@ using SupportBot.Bot.Tickets;
 using SupportBot.Web.Tests.Channels;
 using SupportBot.Web.Tests.DirectLine;
 using SupportBot.Web.Tests.HelpDesk;
+using SupportBot.Web.Storage;
 
 namespace SupportBot.Web.Tests.Telemetry;
 

@@ -9,6 +9,9 @@ using SupportBot.Web.Channels.DirectLine.History;
 using SupportBot.Web.Configuration;
 using SupportBot.Web.Hosting;
 using SupportBot.Web.Storage;
+using SupportBot.Web.Storage.Memory;
+using SupportBot.Web.Storage.PostgreSql;
+using SupportBot.Web.Storage.Sqlite;
 
 namespace SupportBot.Web.Channels.DirectLine;
 

@@ -1,0 +1,58 @@
+using Microsoft.Bot.Schema;
+using SupportBot.Web.Channels.DirectLine.History;
+
+namespace SupportBot.Web.Storage.Memory;
+
+/// <summary>Conversations in the process's memory (lost on restart): for tests and <c>Storage:Provider = Memory</c>.</summary>
+public sealed class MemoryDirectLineStore : IDirectLineStore
+{
+    private readonly Dictionary<string, Log> _conversations = new(StringComparer.Ordinal);
+
+    public Task<bool> TryStartAsync(DirectLineConversation conversation, CancellationToken cancellationToken)
+    {
+        lock (_conversations)
+        {
+            return Task.FromResult(_conversations.TryAdd(conversation.Id, new Log(conversation)));
+        }
+    }
+
+    public Task<DirectLineConversation?> FindAsync(string conversationId, CancellationToken cancellationToken) =>
+        Task.FromResult(Get(conversationId)?.Conversation);
+
+    public Task<long> AppendAsync(string conversationId, Activity activity, CancellationToken cancellationToken)
+    {
+        var log = Get(conversationId) ?? throw new ConversationNotFoundException(conversationId);
+        lock (log)
+        {
+            var watermark = log.Activities.Count + 1L;
+            activity.Id = ActivityJson.ActivityId(conversationId, watermark);
+            log.Activities.Add(new StoredActivity(watermark, ActivityJson.Serialize(activity)));
+            return Task.FromResult(watermark);
+        }
+    }
+
+    public Task<ActivityPage> ReadAsync(string conversationId, long watermark, int limit, CancellationToken cancellationToken)
+    {
+        var log = Get(conversationId) ?? throw new ConversationNotFoundException(conversationId);
+        lock (log)
+        {
+            // Watermark n is at index n - 1.
+            var from = (int)Math.Clamp(watermark, 0, log.Activities.Count);
+            var page = log.Activities.GetRange(from, Math.Min(limit, log.Activities.Count - from));
+            return Task.FromResult(new ActivityPage(page, page.Count > 0 ? page[^1].Watermark : Math.Min(watermark, log.Activities.Count)));
+        }
+    }
+
+    private Log? Get(string conversationId)
+    {
+        lock (_conversations)
+        {
+            return _conversations.GetValueOrDefault(conversationId);
+        }
+    }
+
+    private sealed record Log(DirectLineConversation Conversation)
+    {
+        public List<StoredActivity> Activities { get; } = [];
+    }
+}

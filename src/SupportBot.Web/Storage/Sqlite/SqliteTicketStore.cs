@@ -1,0 +1,442 @@
+using System.Text.Json;
+using static SupportBot.Web.Storage.TicketTables;
+using Microsoft.Data.Sqlite;
+using SupportBot.Bot.Storage;
+using SupportBot.Bot.Tickets;
+
+namespace SupportBot.Web.Storage.Sqlite;
+
+/// <summary>
+/// Tickets and their webhook outbox in the bot's SQLite file (the tables are created on first
+/// use, beside the bot state). Writes go through the database's single writer; a ticket change
+/// and its event are one job of it, so they commit (or roll back) together.
+/// </summary>
+public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
+{
+    // The sequence (AUTOINCREMENT: never reused, even after a delete) is the ticket number. Times
+    // are SqliteDatabase's fixed-width UTC text, so text comparison orders and filters by time.
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS tickets (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            status TEXT NOT NULL,
+            assignee TEXT NULL,
+            email TEXT NOT NULL,
+            summary TEXT NULL,
+            reason TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            user_id TEXT NULL,
+            user_name TEXT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            questions TEXT NOT NULL,
+            transcript TEXT NOT NULL
+        );
+
+        CREATE INDEX IF NOT EXISTS tickets_by_created_at ON tickets (created_at);
+
+        CREATE TABLE IF NOT EXISTS ticket_events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id TEXT NOT NULL UNIQUE,
+            ticket_id INTEGER NOT NULL REFERENCES tickets (id),
+            type TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            delivered_at TEXT NULL,
+            dead_at TEXT NULL,
+            last_error TEXT NULL
+        );
+
+        CREATE INDEX IF NOT EXISTS ticket_events_due ON ticket_events (next_attempt_at)
+            WHERE delivered_at IS NULL AND dead_at IS NULL;
+        """;
+
+    private readonly SqliteDatabase _database;
+    private readonly SqliteSchema _schema;
+    private readonly TimeProvider _time;
+    private readonly EventSignal _signal = new();
+
+    public SqliteTicketStore(SqliteDatabase database, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        _database = database;
+        _schema = new SqliteSchema(database, Schema);
+        _time = time ?? TimeProvider.System;
+    }
+
+    public Task NextEventRecorded => _signal.Next;
+
+    public async Task<Ticket> CreateAsync(NewTicket ticket, CancellationToken cancellationToken = default)
+    {
+        TicketRules.Validate(ticket);
+        await EnsureSchemaAsync(cancellationToken);
+        var created = await _database.Writer.WriteAsync(
+            batch =>
+            {
+                var now = _time.GetUtcNow();
+                var insert = batch.Command("""
+                    INSERT INTO tickets (status, assignee, email, summary, reason, channel_id, conversation_id, user_id, user_name, created_at, updated_at, questions, transcript)
+                    VALUES ($status, NULL, $email, $summary, $reason, $channelId, $conversationId, $userId, $userName, $now, $now, $questions, $transcript)
+                    RETURNING id
+                    """);
+                insert.Parameters.AddWithValue("$status", TicketStatus.Open);
+                insert.Parameters.AddWithValue("$email", ticket.Email);
+                insert.Parameters.AddWithValue("$summary", (object?)ticket.Summary ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$reason", ticket.Reason);
+                insert.Parameters.AddWithValue("$channelId", ticket.Requester.ChannelId);
+                insert.Parameters.AddWithValue("$conversationId", ticket.Requester.ConversationId);
+                insert.Parameters.AddWithValue("$userId", (object?)ticket.Requester.UserId ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$userName", (object?)ticket.Requester.UserName ?? DBNull.Value);
+                insert.Parameters.AddWithValue("$now", SqliteDatabase.FormatTimestamp(now));
+                insert.Parameters.AddWithValue("$questions", JsonSerializer.Serialize(ticket.Questions, Json));
+                insert.Parameters.AddWithValue("$transcript", JsonSerializer.Serialize(ticket.Transcript, Json));
+                var sequence = (long)insert.ExecuteScalar()!;
+
+                var created = TicketRules.Open(TicketNumber.Format(sequence), ticket, now);
+                InsertEvent(batch, sequence, TicketEvents.New(TicketEvents.Created, created, null, now));
+                return created;
+            },
+            cancellationToken);
+        _signal.Notify();
+        return created;
+    }
+
+    public async Task<Ticket?> FindAsync(string number, CancellationToken cancellationToken = default)
+    {
+        if (!TicketNumber.TryParse(number, out var sequence))
+        {
+            return null;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        return await FindAsync(connection, sequence, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<TranscriptLine>?> FindTranscriptAsync(string number, CancellationToken cancellationToken = default)
+    {
+        if (!TicketNumber.TryParse(number, out var sequence))
+        {
+            return null;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT transcript FROM tickets WHERE id = $id";
+        command.Parameters.AddWithValue("$id", sequence);
+        return await command.ExecuteScalarAsync(cancellationToken) is string transcript
+            ? JsonSerializer.Deserialize<List<TranscriptLine>>(transcript, Json) ?? []
+            : null;
+    }
+
+    public async Task<TicketPage> ListAsync(TicketQuery query, CancellationToken cancellationToken = default)
+    {
+        var before = TicketRules.CursorSequence(query.Cursor);
+        var limit = TicketRules.Limit(query);
+        await using var connection = await OpenAsync(cancellationToken);
+
+        // Both statements read one snapshot, so the total and the page agree.
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        await using var count = connection.CreateCommand();
+        count.Transaction = transaction;
+        var filter = Filter(count, query);
+        count.CommandText = $"SELECT COUNT(*) FROM tickets {filter}";
+        var total = Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+
+        await using var page = connection.CreateCommand();
+        page.Transaction = transaction;
+        filter = Filter(page, query, before);
+        page.CommandText = $"SELECT {TicketColumns} FROM tickets {filter} ORDER BY id DESC LIMIT $limit";
+        page.Parameters.AddWithValue("$limit", limit + 1);
+        var items = new List<Ticket>();
+        await using (var reader = await page.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                items.Add(ReadTicket(reader));
+            }
+        }
+
+        var hasMore = items.Count > limit;
+        items = items.Take(limit).ToList();
+        return new TicketPage(items, total, hasMore ? items[^1].Number : null);
+    }
+
+    public async Task<RecentTickets> CountCreatedSinceAsync(TicketRequester requester, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        var (column, id) = TicketRules.UserKey(requester);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*), MIN(created_at) FROM tickets WHERE created_at >= $since AND channel_id = $channel AND {column} = $id";
+        command.Parameters.AddWithValue("$since", SqliteDatabase.FormatTimestamp(since));
+        command.Parameters.AddWithValue("$channel", requester.ChannelId);
+        command.Parameters.AddWithValue("$id", id);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return new RecentTickets(reader.GetInt32(0), reader.IsDBNull(1) ? null : SqliteDatabase.ParseTimestamp(reader.GetString(1)));
+    }
+
+    public async Task<Ticket?> UpdateAsync(string number, TicketChange change, CancellationToken cancellationToken = default)
+    {
+        TicketRules.Validate(change);
+        if (!TicketNumber.TryParse(number, out var sequence))
+        {
+            return null;
+        }
+
+        await EnsureSchemaAsync(cancellationToken);
+
+        // Read and written in one job of the single writer: two agents' changes apply one after the other.
+        var (ticket, changed) = await _database.Writer.WriteAsync(
+            batch =>
+            {
+                var find = batch.Command($"SELECT {TicketColumns} FROM tickets WHERE id = $id");
+                find.Parameters.AddWithValue("$id", sequence);
+                Ticket? before;
+                using (var reader = find.ExecuteReader())
+                {
+                    before = reader.Read() ? ReadTicket(reader) : null;
+                }
+
+                if (before is null)
+                {
+                    return (null, false);
+                }
+
+                var now = _time.GetUtcNow();
+                var after = TicketRules.Apply(before, change, now);
+                var changes = TicketEvents.Changes(before, after);
+                if (changes.Count == 0)
+                {
+                    return (before, false);
+                }
+
+                var update = batch.Command("UPDATE tickets SET status = $status, assignee = $assignee, updated_at = $now WHERE id = $id");
+                update.Parameters.AddWithValue("$status", after.Status);
+                update.Parameters.AddWithValue("$assignee", (object?)after.Assignee ?? DBNull.Value);
+                update.Parameters.AddWithValue("$now", SqliteDatabase.FormatTimestamp(now));
+                update.Parameters.AddWithValue("$id", sequence);
+                update.ExecuteNonQuery();
+                InsertEvent(batch, sequence, TicketEvents.New(TicketEvents.Updated, after, changes, now));
+                return ((Ticket?)after, true);
+            },
+            cancellationToken);
+        if (changed)
+        {
+            _signal.Notify();
+        }
+
+        return ticket;
+    }
+
+    public async Task<IReadOnlyList<TicketEvent>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        return await _database.Writer.WriteAsync<IReadOnlyList<TicketEvent>>(
+            batch =>
+            {
+                var select = batch.Command($"""
+                    SELECT {EventColumns} FROM ticket_events
+                    WHERE {Pending} AND next_attempt_at <= $now
+                    ORDER BY next_attempt_at, seq
+                    LIMIT $limit
+                    """);
+                select.Parameters.AddWithValue("$now", SqliteDatabase.FormatTimestamp(now));
+                select.Parameters.AddWithValue("$limit", limit);
+                var due = new List<TicketEvent>();
+                using (var reader = select.ExecuteReader())
+                {
+                    while (reader.Read())
+                    {
+                        due.Add(ReadEvent(reader));
+                    }
+                }
+
+                var hold = batch.Command("UPDATE ticket_events SET next_attempt_at = $until WHERE event_id = $eventId");
+                var until = SqliteDatabase.FormatTimestamp(now + lease);
+                foreach (var e in due)
+                {
+                    hold.Parameters.Clear();
+                    hold.Parameters.AddWithValue("$until", until);
+                    hold.Parameters.AddWithValue("$eventId", e.Id);
+                    hold.ExecuteNonQuery();
+                }
+
+                return due;
+            },
+            cancellationToken);
+    }
+
+    public async Task<DateTimeOffset?> NextAttemptAtAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT MIN(next_attempt_at) FROM ticket_events WHERE {Pending}";
+        return await command.ExecuteScalarAsync(cancellationToken) is string next ? SqliteDatabase.ParseTimestamp(next) : null;
+    }
+
+    public async Task RecordDeliveredAsync(string eventId, int attempts, DateTimeOffset deliveredAt, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        await _database.Writer.WriteAsync(
+            batch =>
+            {
+                var command = batch.Command("UPDATE ticket_events SET attempts = $attempts, delivered_at = $at, last_error = NULL WHERE event_id = $eventId");
+                command.Parameters.AddWithValue("$attempts", attempts);
+                command.Parameters.AddWithValue("$at", SqliteDatabase.FormatTimestamp(deliveredAt));
+                command.Parameters.AddWithValue("$eventId", eventId);
+                command.ExecuteNonQuery();
+            },
+            cancellationToken);
+    }
+
+    public async Task RecordFailedAsync(string eventId, int attempts, string error, DateTimeOffset? retryAt, DateTimeOffset failedAt, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        await _database.Writer.WriteAsync(
+            batch =>
+            {
+                var command = batch.Command("""
+                    UPDATE ticket_events
+                    SET attempts = $attempts, last_error = $error,
+                        next_attempt_at = COALESCE($retryAt, next_attempt_at),
+                        dead_at = CASE WHEN $retryAt IS NULL THEN $failedAt ELSE NULL END
+                    WHERE event_id = $eventId
+                    """);
+                command.Parameters.AddWithValue("$attempts", attempts);
+                command.Parameters.AddWithValue("$error", TicketTables.Error(error));
+                command.Parameters.AddWithValue("$retryAt", retryAt is { } next ? SqliteDatabase.FormatTimestamp(next) : DBNull.Value);
+                command.Parameters.AddWithValue("$failedAt", SqliteDatabase.FormatTimestamp(failedAt));
+                command.Parameters.AddWithValue("$eventId", eventId);
+                command.ExecuteNonQuery();
+            },
+            cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<TicketEvent>> ListEventsAsync(string state, int limit, CancellationToken cancellationToken = default)
+    {
+        var condition = StateCondition(state);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {EventColumns} FROM ticket_events WHERE {condition} ORDER BY seq DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", limit);
+        return await ReadEventsAsync(command, cancellationToken);
+    }
+
+    public async Task<long> CountEventsAsync(string state, CancellationToken cancellationToken = default)
+    {
+        var condition = StateCondition(state);
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM ticket_events WHERE {condition}";
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        return await _database.OpenConnectionAsync(cancellationToken);
+    }
+
+    private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureCreatedAsync(cancellationToken);
+
+    private static async Task<Ticket?> FindAsync(SqliteConnection connection, long sequence, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {TicketColumns} FROM tickets WHERE id = $id";
+        command.Parameters.AddWithValue("$id", sequence);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? ReadTicket(reader) : null;
+    }
+
+    private static void InsertEvent(SqliteWriteBatch batch, long ticketSequence, TicketEvent e)
+    {
+        var command = batch.Command("""
+            INSERT INTO ticket_events (event_id, ticket_id, type, payload, created_at, attempts, next_attempt_at)
+            VALUES ($eventId, $ticketId, $type, $payload, $createdAt, 0, $createdAt)
+            """);
+        command.Parameters.AddWithValue("$eventId", e.Id);
+        command.Parameters.AddWithValue("$ticketId", ticketSequence);
+        command.Parameters.AddWithValue("$type", e.Type);
+        command.Parameters.AddWithValue("$payload", e.Payload);
+        command.Parameters.AddWithValue("$createdAt", SqliteDatabase.FormatTimestamp(e.CreatedAt));
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The WHERE clause for a query's filters, its parameters added to the command.</summary>
+    private static string Filter(SqliteCommand command, TicketQuery query, long? before = null)
+    {
+        var conditions = new List<string>();
+        void Add(string condition, string name, object value)
+        {
+            conditions.Add(condition);
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        if (query.Status is not null)
+        {
+            Add("status = $status", "$status", query.Status);
+        }
+
+        if (query.Assignee is not null)
+        {
+            Add("assignee = $assignee", "$assignee", query.Assignee);
+        }
+
+        if (query.CreatedFrom is { } from)
+        {
+            Add("created_at >= $from", "$from", SqliteDatabase.FormatTimestamp(from));
+        }
+
+        if (query.CreatedTo is { } to)
+        {
+            Add("created_at < $to", "$to", SqliteDatabase.FormatTimestamp(to));
+        }
+
+        if (before is { } sequence)
+        {
+            Add("id < $before", "$before", sequence);
+        }
+
+        return conditions.Count == 0 ? string.Empty : "WHERE " + string.Join(" AND ", conditions);
+    }
+
+    private static Ticket ReadTicket(SqliteDataReader reader) => new(
+        TicketNumber.Format(reader.GetInt64(0)),
+        reader.GetString(1),
+        NullableString(reader, 2),
+        reader.GetString(3),
+        NullableString(reader, 4),
+        reader.GetString(5),
+        new TicketRequester(reader.GetString(6), reader.GetString(7), NullableString(reader, 8), NullableString(reader, 9)),
+        SqliteDatabase.ParseTimestamp(reader.GetString(10)),
+        SqliteDatabase.ParseTimestamp(reader.GetString(11)),
+        JsonSerializer.Deserialize<List<TicketQuestion>>(reader.GetString(12), Json) ?? []);
+
+    private static async Task<List<TicketEvent>> ReadEventsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var events = new List<TicketEvent>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(ReadEvent(reader));
+        }
+
+        return events;
+    }
+
+    private static TicketEvent ReadEvent(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(2),
+        TicketNumber.Format(reader.GetInt64(1)),
+        reader.GetString(3),
+        SqliteDatabase.ParseTimestamp(reader.GetString(4)),
+        reader.GetInt32(5),
+        SqliteDatabase.ParseTimestamp(reader.GetString(6)),
+        NullableString(reader, 7) is { } delivered ? SqliteDatabase.ParseTimestamp(delivered) : null,
+        NullableString(reader, 8) is { } dead ? SqliteDatabase.ParseTimestamp(dead) : null,
+        NullableString(reader, 9));
+
+    private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}
