@@ -19,29 +19,6 @@ public sealed class SqliteDatabase : IAsyncDisposable
     // All three are per native connection.
     private const string ConnectionPragmas = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
-    // WAL lets readers run while one writer writes, and is a property of the file, so it is set once.
-    private const string Schema = """
-        PRAGMA journal_mode = WAL;
-
-        CREATE TABLE IF NOT EXISTS bot_state (
-            state_key TEXT NOT NULL PRIMARY KEY,
-            etag TEXT NULL,
-            document TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-
-        CREATE TABLE IF NOT EXISTS transcript_activities (
-            row_id INTEGER PRIMARY KEY AUTOINCREMENT,
-            channel_id TEXT NOT NULL,
-            conversation_id TEXT NOT NULL,
-            activity_id TEXT NULL,
-            timestamp TEXT NOT NULL,
-            activity TEXT NOT NULL
-        );
-
-        CREATE INDEX IF NOT EXISTS transcript_activities_by_conversation
-            ON transcript_activities (channel_id, conversation_id);
-        """;
 
     // Fixed width and UTC, so that text comparison in SQL orders and filters by time.
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
@@ -132,7 +109,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
         {
             if (!_schemaCreated)
             {
-                await ExecuteAsync(connection, Schema, cancellationToken);
+                await ExecuteAsync(connection, SqliteSchema.Tables, cancellationToken);
                 _schemaCreated = true;
             }
         }

@@ -13,25 +13,6 @@ namespace SupportBot.Web.Storage.Sqlite;
 /// </remarks>
 public sealed class SqliteDirectLineStore(SqliteDatabase database) : IDirectLineStore
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS directline_conversations (
-            conversation_id TEXT NOT NULL PRIMARY KEY,
-            user_id TEXT NOT NULL,
-            started_at TEXT NOT NULL,
-            last_watermark INTEGER NOT NULL DEFAULT 0
-        );
-
-        CREATE TABLE IF NOT EXISTS directline_activities (
-            conversation_id TEXT NOT NULL REFERENCES directline_conversations (conversation_id),
-            watermark INTEGER NOT NULL,
-            activity TEXT NOT NULL,
-            PRIMARY KEY (conversation_id, watermark)
-        ) WITHOUT ROWID;
-        """;
-
-    private readonly SemaphoreSlim _schemaLock = new(1, 1);
-    private volatile bool _schemaCreated;
-
     public async Task<bool> TryStartAsync(DirectLineConversation conversation, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -123,28 +104,5 @@ public sealed class SqliteDirectLineStore(SqliteDatabase database) : IDirectLine
         return new ActivityPage(activities, activities.Count > 0 ? activities[^1].Watermark : Math.Clamp(watermark, 0, lastWatermark));
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = await database.OpenConnectionAsync(cancellationToken);
-        if (!_schemaCreated)
-        {
-            await _schemaLock.WaitAsync(cancellationToken);
-            try
-            {
-                if (!_schemaCreated)
-                {
-                    await using var command = connection.CreateCommand();
-                    command.CommandText = Schema;
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                    _schemaCreated = true;
-                }
-            }
-            finally
-            {
-                _schemaLock.Release();
-            }
-        }
-
-        return connection;
-    }
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => database.OpenConnectionAsync(cancellationToken);
 }

@@ -18,34 +18,14 @@ namespace SupportBot.Web.Storage.Sqlite;
 /// </remarks>
 public sealed class SqliteQuestionInsights : IQuestionInsights, IAsyncDisposable
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS asked_questions (
-            id TEXT PRIMARY KEY,
-            conversation_id TEXT NOT NULL,
-            asked_at TEXT NOT NULL,
-            text TEXT NOT NULL,
-            language TEXT NULL,
-            outcome TEXT NOT NULL,
-            entry_id TEXT NULL,
-            score REAL NOT NULL,
-            closest_entry_id TEXT NULL,
-            feedback TEXT NULL,
-            reviewed_as TEXT NULL
-        );
-
-        CREATE INDEX IF NOT EXISTS asked_questions_by_time ON asked_questions (asked_at);
-        """;
-
     private const string Columns = QuestionSql.Columns;
 
     private readonly SqliteDatabase _database;
-    private readonly SqliteSchema _schema;
     private readonly WriteBehindQueue<AskedQuestion> _saves;
 
     public SqliteQuestionInsights(SqliteDatabase database, ILogger<SqliteQuestionInsights>? logger = null)
     {
         _database = database;
-        _schema = new SqliteSchema(database, Schema);
         _saves = new WriteBehindQueue<AskedQuestion>(WriteAsync, (ILogger?)logger ?? NullLogger.Instance, "question insights", database.Path);
     }
 
@@ -62,7 +42,6 @@ public sealed class SqliteQuestionInsights : IQuestionInsights, IAsyncDisposable
 
     private async Task WriteAsync(IReadOnlyList<AskedQuestion> questions)
     {
-        await EnsureSchemaAsync(CancellationToken.None);
         await _database.Writer.WriteAsync(
             batch =>
             {
@@ -113,7 +92,6 @@ public sealed class SqliteQuestionInsights : IQuestionInsights, IAsyncDisposable
         }
 
         await _saves.FlushAsync();
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM asked_questions WHERE id IN ({string.Join(", ", distinct.Select((_, i) => $"$id{i}"))})";
@@ -140,7 +118,6 @@ public sealed class SqliteQuestionInsights : IQuestionInsights, IAsyncDisposable
         }
 
         await _saves.FlushAsync();
-        await EnsureSchemaAsync(cancellationToken);
         return await _database.Writer.WriteAsync(
             batch =>
             {
@@ -159,13 +136,10 @@ public sealed class SqliteQuestionInsights : IQuestionInsights, IAsyncDisposable
             cancellationToken);
     }
 
-    private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureCreatedAsync(cancellationToken);
-
     /// <summary>Runs a read of the window on a connection of its own, after what is queued is written.</summary>
     private async Task<T> ReadAsync<T>(DateTimeOffset from, DateTimeOffset to, Func<Func<string, DbCommand>, Task<T>> read, CancellationToken cancellationToken)
     {
         await _saves.FlushAsync();
-        await EnsureSchemaAsync(cancellationToken);
         await using var connection = await _database.OpenConnectionAsync(cancellationToken);
         return await read(sql =>
         {

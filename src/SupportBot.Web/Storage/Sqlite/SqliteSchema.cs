@@ -1,33 +1,116 @@
 namespace SupportBot.Web.Storage.Sqlite;
 
-/// <summary>A store's tables, created once per store object before its first read or write (<c>CREATE ... IF NOT EXISTS</c>).</summary>
-public sealed class SqliteSchema(SqliteDatabase database, string ddl)
+/// <summary>Every table of the SQLite file, in one list, created by <see cref="SqliteDatabase"/> on its first connection (<c>CREATE ... IF NOT EXISTS</c>).</summary>
+/// <remarks>
+/// A new SQLite store adds its tables here, never in its own class, so one read shows the whole
+/// file. Times are <see cref="SqliteDatabase.FormatTimestamp"/>'s fixed-width UTC text, so text
+/// comparison orders and filters by time.
+/// </remarks>
+public static class SqliteSchema
 {
-    private readonly SemaphoreSlim _lock = new(1, 1);
-    private volatile bool _created;
+    /// <summary>The whole schema, one script.</summary>
+    public const string Tables = BotState + Tickets + AskedQuestions + DirectLine;
 
-    public async Task EnsureCreatedAsync(CancellationToken cancellationToken)
-    {
-        if (_created)
-        {
-            return;
-        }
+    // WAL lets readers run while one writer writes, and is a property of the file, so it is set once.
+    private const string BotState = """
+        PRAGMA journal_mode = WAL;
 
-        await _lock.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_created)
-            {
-                await using var connection = await database.OpenConnectionAsync(cancellationToken);
-                await using var command = connection.CreateCommand();
-                command.CommandText = ddl;
-                await command.ExecuteNonQueryAsync(cancellationToken);
-                _created = true;
-            }
-        }
-        finally
-        {
-            _lock.Release();
-        }
-    }
+        CREATE TABLE IF NOT EXISTS bot_state (
+            state_key TEXT NOT NULL PRIMARY KEY,
+            etag TEXT NULL,
+            document TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+
+        CREATE TABLE IF NOT EXISTS transcript_activities (
+            row_id INTEGER PRIMARY KEY AUTOINCREMENT,
+            channel_id TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            activity_id TEXT NULL,
+            timestamp TEXT NOT NULL,
+            activity TEXT NOT NULL
+        );
+
+        CREATE INDEX IF NOT EXISTS transcript_activities_by_conversation
+            ON transcript_activities (channel_id, conversation_id);
+
+        """;
+
+    // The sequence (AUTOINCREMENT: never reused, even after a delete) is the ticket number.
+    private const string Tickets = """
+        CREATE TABLE IF NOT EXISTS tickets (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            status TEXT NOT NULL,
+            assignee TEXT NULL,
+            email TEXT NOT NULL,
+            summary TEXT NULL,
+            reason TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            user_id TEXT NULL,
+            user_name TEXT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            questions TEXT NOT NULL,
+            transcript TEXT NOT NULL
+        );
+
+        CREATE INDEX IF NOT EXISTS tickets_by_created_at ON tickets (created_at);
+
+        CREATE TABLE IF NOT EXISTS ticket_events (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            event_id TEXT NOT NULL UNIQUE,
+            ticket_id INTEGER NOT NULL REFERENCES tickets (id),
+            type TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at TEXT NOT NULL,
+            delivered_at TEXT NULL,
+            dead_at TEXT NULL,
+            last_error TEXT NULL
+        );
+
+        CREATE INDEX IF NOT EXISTS ticket_events_due ON ticket_events (next_attempt_at)
+            WHERE delivered_at IS NULL AND dead_at IS NULL;
+
+        """;
+
+    // The admin dashboard's question log.
+    private const string AskedQuestions = """
+        CREATE TABLE IF NOT EXISTS asked_questions (
+            id TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL,
+            asked_at TEXT NOT NULL,
+            text TEXT NOT NULL,
+            language TEXT NULL,
+            outcome TEXT NOT NULL,
+            entry_id TEXT NULL,
+            score REAL NOT NULL,
+            closest_entry_id TEXT NULL,
+            feedback TEXT NULL,
+            reviewed_as TEXT NULL
+        );
+
+        CREATE INDEX IF NOT EXISTS asked_questions_by_time ON asked_questions (asked_at);
+
+        """;
+
+    // The self-hosted Direct Line's conversations and their activities, by watermark.
+    private const string DirectLine = """
+        CREATE TABLE IF NOT EXISTS directline_conversations (
+            conversation_id TEXT NOT NULL PRIMARY KEY,
+            user_id TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            last_watermark INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE IF NOT EXISTS directline_activities (
+            conversation_id TEXT NOT NULL REFERENCES directline_conversations (conversation_id),
+            watermark INTEGER NOT NULL,
+            activity TEXT NOT NULL,
+            PRIMARY KEY (conversation_id, watermark)
+        ) WITHOUT ROWID;
+
+        """;
 }

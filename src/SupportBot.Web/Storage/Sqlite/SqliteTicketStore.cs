@@ -13,48 +13,7 @@ namespace SupportBot.Web.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
 {
-    // The sequence (AUTOINCREMENT: never reused, even after a delete) is the ticket number. Times
-    // are SqliteDatabase's fixed-width UTC text, so text comparison orders and filters by time.
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS tickets (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            status TEXT NOT NULL,
-            assignee TEXT NULL,
-            email TEXT NOT NULL,
-            summary TEXT NULL,
-            reason TEXT NOT NULL,
-            channel_id TEXT NOT NULL,
-            conversation_id TEXT NOT NULL,
-            user_id TEXT NULL,
-            user_name TEXT NULL,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            questions TEXT NOT NULL,
-            transcript TEXT NOT NULL
-        );
-
-        CREATE INDEX IF NOT EXISTS tickets_by_created_at ON tickets (created_at);
-
-        CREATE TABLE IF NOT EXISTS ticket_events (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            event_id TEXT NOT NULL UNIQUE,
-            ticket_id INTEGER NOT NULL REFERENCES tickets (id),
-            type TEXT NOT NULL,
-            payload TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            attempts INTEGER NOT NULL DEFAULT 0,
-            next_attempt_at TEXT NOT NULL,
-            delivered_at TEXT NULL,
-            dead_at TEXT NULL,
-            last_error TEXT NULL
-        );
-
-        CREATE INDEX IF NOT EXISTS ticket_events_due ON ticket_events (next_attempt_at)
-            WHERE delivered_at IS NULL AND dead_at IS NULL;
-        """;
-
     private readonly SqliteDatabase _database;
-    private readonly SqliteSchema _schema;
     private readonly TimeProvider _time;
     private readonly EventSignal _signal = new();
 
@@ -62,7 +21,6 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
     {
         ArgumentNullException.ThrowIfNull(database);
         _database = database;
-        _schema = new SqliteSchema(database, Schema);
         _time = time ?? TimeProvider.System;
     }
 
@@ -71,7 +29,6 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
     public async Task<Ticket> CreateAsync(NewTicket ticket, CancellationToken cancellationToken = default)
     {
         TicketRules.Validate(ticket);
-        await EnsureSchemaAsync(cancellationToken);
         var created = await _database.Writer.WriteAsync(
             batch =>
             {
@@ -185,7 +142,6 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
             return null;
         }
 
-        await EnsureSchemaAsync(cancellationToken);
 
         // Read and written in one job of the single writer: two agents' changes apply one after the other.
         var (ticket, changed) = await _database.Writer.WriteAsync(
@@ -232,7 +188,6 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
 
     public async Task<IReadOnlyList<TicketEvent>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken);
         return await _database.Writer.WriteAsync<IReadOnlyList<TicketEvent>>(
             batch =>
             {
@@ -278,7 +233,6 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
 
     public async Task RecordDeliveredAsync(string eventId, int attempts, DateTimeOffset deliveredAt, CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken);
         await _database.Writer.WriteAsync(
             batch =>
             {
@@ -293,7 +247,6 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
 
     public async Task RecordFailedAsync(string eventId, int attempts, string error, DateTimeOffset? retryAt, DateTimeOffset failedAt, CancellationToken cancellationToken = default)
     {
-        await EnsureSchemaAsync(cancellationToken);
         await _database.Writer.WriteAsync(
             batch =>
             {
@@ -333,13 +286,7 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        await EnsureSchemaAsync(cancellationToken);
-        return await _database.OpenConnectionAsync(cancellationToken);
-    }
-
-    private Task EnsureSchemaAsync(CancellationToken cancellationToken) => _schema.EnsureCreatedAsync(cancellationToken);
+    private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _database.OpenConnectionAsync(cancellationToken);
 
     private static async Task<Ticket?> FindAsync(SqliteConnection connection, long sequence, CancellationToken cancellationToken)
     {
