@@ -1,10 +1,10 @@
 using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Npgsql;
-using SupportBot.Web.Storage.PostgreSql;
 using SupportBot.Core.Classification;
 using SupportBot.Web.Storage;
+using SupportBot.Web.Storage.PostgreSql;
 
 namespace SupportBot.Web.Classification;
 
@@ -19,8 +19,9 @@ public sealed class SharedModelOptions
 }
 
 /// <summary>
-/// The model in service, shared by the replicas through the database when the storage provider
-/// is PostgreSQL; with any other provider, the host's own model file alone, as before.
+/// The model in service, shared by the replicas through the storage provider's
+/// <see cref="ISharedModelSource"/> when it has one (PostgreSQL); with any other provider, the
+/// host's own model file alone, as before.
 /// </summary>
 /// <remarks>
 /// Every replica serves the newest model published for its own shipped training data (see
@@ -34,7 +35,6 @@ public sealed class SharedModelOptions
 public sealed class SharedIntentModel(
     ReloadingIntentClassifier classifier,
     ClassifierFiles files,
-    IOptions<StorageOptions> storage,
     IOptions<SharedModelOptions> options,
     IServiceProvider services,
     TimeProvider time,
@@ -44,7 +44,7 @@ public sealed class SharedIntentModel(
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private PostgreSqlModelStore? _store;
+    private readonly Lazy<ISharedModelSource?> _source = new(services.ChosenStore<ISharedModelSource>);
     private string? _trainingData;
     private string? _servedSha;
     private long _servedVersion;
@@ -52,8 +52,8 @@ public sealed class SharedIntentModel(
     private bool _unshared;
     private bool _failing;
 
-    /// <summary>Whether models are shared through the database (the PostgreSQL provider).</summary>
-    public bool Enabled => storage.Value.IsPostgreSql;
+    /// <summary>Whether models are shared through the database (a provider with an <see cref="ISharedModelSource"/>).</summary>
+    public bool Enabled => _source.Value is not null;
 
     /// <summary>The database version of the model in service; 0 when it is not one from the database (yet).</summary>
     public long ServedVersion => Interlocked.Read(ref _servedVersion);
@@ -61,7 +61,7 @@ public sealed class SharedIntentModel(
     /// <summary>Who publishes from this process, as recorded with a model.</summary>
     public static string Replica { get; } = $"{Environment.MachineName}/{Environment.ProcessId}";
 
-    private PostgreSqlModelStore Store => _store ??= new PostgreSqlModelStore(services.GetRequiredService<PostgreSqlDatabase>());
+    private ISharedModelSource Store => _source.Value!;
 
     /// <summary>
     /// The first model: the newest published for this training data when there is one (no
@@ -150,9 +150,20 @@ public sealed class SharedIntentModel(
             return;
         }
 
-        await _started.Task.WaitAsync(stoppingToken);
-        await Task.WhenAll(PollAsync(stoppingToken), ListenAsync(stoppingToken));
+        // A publication on any replica wakes this one at once; the poll alone would find it too, later.
+        Store.MayHavePublished += Wake;
+        try
+        {
+            await _started.Task.WaitAsync(stoppingToken);
+            await PollAsync(stoppingToken);
+        }
+        finally
+        {
+            Store.MayHavePublished -= Wake;
+        }
     }
+
+    private void Wake() => _wake.Writer.TryWrite(true);
 
     private async Task PollAsync(CancellationToken stoppingToken)
     {
@@ -173,46 +184,6 @@ public sealed class SharedIntentModel(
         }
     }
 
-    // A publication on any replica wakes this one at once; the poll alone would find it too, later.
-    private async Task ListenAsync(CancellationToken stoppingToken)
-    {
-        var database = services.GetRequiredService<PostgreSqlDatabase>();
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await database.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, _) => _wake.Writer.TryWrite(true);
-                await using (var listen = new NpgsqlCommand($"LISTEN {PostgreSqlModelStore.Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
-
-                // Whatever was published while not listening.
-                _wake.Writer.TryWrite(true);
-                while (true)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                // The poll reports an outage (once) and keeps the replica in step meanwhile; an
-                // error here must never end the loop, which would stop the host.
-                logger.Log(
-                    ex is NpgsqlException or TimeoutException or IOException ? LogLevel.Debug : LogLevel.Warning,
-                    ex,
-                    "Not listening for published models; retrying after {PollInterval}",
-                    options.Value.PollInterval);
-                await Task.Delay(options.Value.PollInterval, time, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
-
     private async Task<bool> SyncUnderGateAsync(CancellationToken cancellationToken)
     {
         if (_unshared)
@@ -226,7 +197,7 @@ public sealed class SharedIntentModel(
             // The first replica of this release: its model becomes everyone's (one row, however many race).
             var bytes = await File.ReadAllBytesAsync(files.ModelPath, cancellationToken);
             newest = await Store.PublishFirstAsync(bytes, _trainingData!, IntentModelFile.ReadMetrics(files.ModelPath)?.Utterances ?? 0, Replica, cancellationToken);
-            if (newest.Sha256 == PostgreSqlModelStore.Sha256Of(bytes))
+            if (newest.Sha256 == PublishedModel.Sha256Of(bytes))
             {
                 Interlocked.Exchange(ref _servedVersion, newest.Version);
                 _servedSha = newest.Sha256;
@@ -271,7 +242,7 @@ public sealed class SharedIntentModel(
     private async Task<IntentClassifier?> DownloadAsync(PublishedModel published, CancellationToken cancellationToken)
     {
         var bytes = await Store.ReadModelAsync(published.Version, cancellationToken);
-        if (bytes is null || PostgreSqlModelStore.Sha256Of(bytes) != published.Sha256)
+        if (bytes is null || PublishedModel.Sha256Of(bytes) != published.Sha256)
         {
             Reject(published, "its bytes do not match its SHA-256", null);
             return null;
@@ -350,7 +321,7 @@ public sealed class SharedIntentModel(
             if (!_failing)
             {
                 _failing = true;
-                if (DatabaseOutage.IsOutage(ex) || ex is NpgsqlException or TimeoutException)
+                if (DatabaseOutage.IsOutage(ex) || ex is DbException or TimeoutException)
                 {
                     logger.LogWarning(ex, "Cannot reach the shared intent models; serving the model in service (version {ModelVersion}) until the database is back", ServedVersion);
                 }
@@ -368,5 +339,5 @@ public sealed class SharedIntentModel(
         await Guarded(async () => { await step(); return true; }, cancellationToken);
 
     private static string? Sha256OfFile(string path) =>
-        File.Exists(path) ? PostgreSqlModelStore.Sha256Of(File.ReadAllBytes(path)) : null;
+        File.Exists(path) ? PublishedModel.Sha256Of(File.ReadAllBytes(path)) : null;
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using SupportBot.Web.Storage;
+using SupportBot.Web.Storage.PostgreSql;
 
 namespace SupportBot.Web.Http;
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
+using SupportBot.Web.Storage.PostgreSql;
 
 namespace SupportBot.Web.Storage;
 
@@ -28,11 +28,12 @@ public sealed class StorageOptions
     /// <summary>The PostgreSQL connection string, read from <see cref="ConnectionStringKey"/> (not from this section).</summary>
     public string? ConnectionString { get; internal set; }
 
-    public bool IsSqlite => string.Equals(Provider, SqliteProvider, StringComparison.OrdinalIgnoreCase);
-
-    public bool IsPostgreSql => string.Equals(Provider, PostgreSqlProvider, StringComparison.OrdinalIgnoreCase);
-
-    public bool IsMemory => string.Equals(Provider, MemoryProvider, StringComparison.OrdinalIgnoreCase);
+    /// <summary>The provider's name as its room registers its stores (<see cref="SqliteProvider"/>, ...), whatever the case in configuration; null when it is none of them.</summary>
+    public string? ProviderKey =>
+        string.Equals(Provider, SqliteProvider, StringComparison.OrdinalIgnoreCase) ? SqliteProvider
+        : string.Equals(Provider, PostgreSqlProvider, StringComparison.OrdinalIgnoreCase) ? PostgreSqlProvider
+        : string.Equals(Provider, MemoryProvider, StringComparison.OrdinalIgnoreCase) ? MemoryProvider
+        : null;
 }
 
 public sealed class SqliteStorageOptions
@@ -48,19 +49,19 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options)
     {
-        if (!options.IsSqlite && !options.IsPostgreSql && !options.IsMemory)
+        if (options.ProviderKey is null)
         {
             return ValidateOptionsResult.Fail(
                 $"{StorageOptions.Section}:{nameof(StorageOptions.Provider)}: '{options.Provider}' is not a storage provider; use '{StorageOptions.SqliteProvider}', '{StorageOptions.PostgreSqlProvider}' or '{StorageOptions.MemoryProvider}'.");
         }
 
-        if (options.IsSqlite && string.IsNullOrWhiteSpace(options.Sqlite.Path))
+        if (options.ProviderKey == StorageOptions.SqliteProvider && string.IsNullOrWhiteSpace(options.Sqlite.Path))
         {
             return ValidateOptionsResult.Fail(
                 $"{StorageOptions.Section}:{nameof(StorageOptions.Sqlite)}:{nameof(SqliteStorageOptions.Path)}: the database file path is empty.");
         }
 
-        if (options.IsPostgreSql)
+        if (options.ProviderKey == StorageOptions.PostgreSqlProvider)
         {
             if (string.IsNullOrWhiteSpace(options.ConnectionString))
             {
@@ -68,14 +69,9 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
                     $"{StorageOptions.ConnectionStringKey}: set the PostgreSQL connection string (environment variable ConnectionStrings__{StorageOptions.ConnectionStringName}), e.g. 'Host=db;Database=supportbot;Username=supportbot;Password=...', or use {StorageOptions.Section}:{nameof(StorageOptions.Provider)} = '{StorageOptions.SqliteProvider}'.");
             }
 
-            try
+            if (PostgreSqlDatabase.ConnectionStringError(options.ConnectionString) is { } error)
             {
-                _ = new NpgsqlConnectionStringBuilder(options.ConnectionString);
-            }
-            catch (ArgumentException ex)
-            {
-                // The message names the bad keyword, never the password.
-                return ValidateOptionsResult.Fail($"{StorageOptions.ConnectionStringKey}: not a PostgreSQL connection string ({ex.Message}).");
+                return ValidateOptionsResult.Fail($"{StorageOptions.ConnectionStringKey}: not a PostgreSQL connection string ({error}).");
             }
         }
 

@@ -1,19 +1,27 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Bot.Builder;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SupportBot.Bot.Insights;
-using SupportBot.Bot.Storage;
-using SupportBot.Web.Storage.PostgreSql;
 using SupportBot.Bot.Tickets;
+using SupportBot.Web.Channels.DirectLine.History;
 using SupportBot.Web.Configuration;
 using SupportBot.Web.Storage.Memory;
+using SupportBot.Web.Storage.PostgreSql;
 using SupportBot.Web.Storage.Sqlite;
 
 namespace SupportBot.Web.Storage;
 
-/// <summary>The bot's <see cref="IStorage"/>, <see cref="ITranscriptStore"/>, <see cref="ITicketStore"/> and <see cref="IQuestionInsights"/>, from the provider in configuration.</summary>
+/// <summary>
+/// The storage provider of <c>Storage:Provider</c>, chosen here and nowhere else: each room
+/// (Sqlite, PostgreSql, Memory) registers all its stores keyed by its provider's name, and every
+/// store contract resolves to the configured provider's (docs/architecture.md).
+/// </summary>
+/// <remarks>
+/// The choice is made when the first store is resolved, not while services are registered: the
+/// configuration is complete only then (a test host adds its settings after Program has registered).
+/// </remarks>
 public static class StorageRegistration
 {
     /// <summary>What every replica names itself to Data Protection, so their keys protect for one another.</summary>
@@ -26,61 +34,64 @@ public static class StorageRegistration
                 options.ConnectionString = configuration.GetConnectionString(StorageOptions.ConnectionStringName));
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
-        // One database object per file: every store shares its single writer (see SqliteWriter).
-        services.AddSingleton(sp =>
-        {
-            var path = sp.GetRequiredService<IOptions<StorageOptions>>().Value.Sqlite.FullPath(sp.GetRequiredService<IHostEnvironment>().ContentRootPath);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            return new SqliteDatabase(path, sp.GetRequiredService<ILogger<SqliteDatabase>>());
-        });
+        services.AddSqliteStores();
+        services.AddPostgreSqlStores();
+        services.AddMemoryStores();
 
-        // One data source (one connection pool) for every PostgreSQL store of the host.
-        services.AddSingleton(sp => new PostgreSqlDatabase(
-            sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!,
-            sp.GetRequiredService<ILoggerFactory>()));
-        services.AddHostedService<PostgreSqlMigration>();
+        Chosen<IStorage>(services);
+        Chosen<ITranscriptStore>(services);
+        Chosen<ITicketStore>(services);
+        Chosen<ITicketOutbox>(services);
+        Chosen<IQuestionInsights>(services);
+        Chosen<IDirectLineStore>(services);
+        Chosen<IConversationNotifier>(services);
+        services.AddHostedService<ChosenProviderWork>();
 
-        // The Data Protection key ring (admin cookie, antiforgery tokens) in the database, so that
-        // what one replica issues every other accepts; else the default per-machine key ring.
+        // The Data Protection key ring (admin cookie, antiforgery tokens) in the database when the
+        // provider keeps one, so that what one replica issues every other accepts; else the default per-machine key ring.
         services.AddDataProtection().SetApplicationName(DataProtectionApplicationName);
         services.AddOptions<KeyManagementOptions>()
-            .Configure<IOptions<StorageOptions>, IServiceProvider>((keys, storage, sp) =>
+            .Configure<IServiceProvider>((keys, sp) =>
             {
-                if (storage.Value.IsPostgreSql)
+                if (sp.ChosenStore<IXmlRepository>() is { } repository)
                 {
-                    keys.XmlRepository = new PostgreSqlXmlRepository(sp.GetRequiredService<PostgreSqlDatabase>());
+                    keys.XmlRepository = repository;
                 }
             });
-
-        services.AddSingleton<IStorage>(sp => ForProvider<IStorage>(
-            sp, database => new SqliteStorage(database), database => new PostgreSqlStorage(database), () => new MemoryStorage()));
-        services.AddSingleton<ITranscriptStore>(sp => ForProvider<ITranscriptStore>(
-            sp,
-            database => new SqliteTranscriptStore(database, sp.GetRequiredService<ILogger<SqliteTranscriptStore>>()),
-            database => new PostgreSqlTranscriptStore(database),
-            () => new MemoryTranscriptStore()));
-
-        // Tickets and their webhook outbox: one store, so a change and its event share a transaction.
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => ForProvider<ITicketOutbox>(
-            sp,
-            database => new SqliteTicketStore(database, sp.GetRequiredService<TimeProvider>()),
-            database => new PostgreSqlTicketStore(database, sp.GetRequiredService<TimeProvider>()),
-            () => new MemoryTicketStore(sp.GetRequiredService<TimeProvider>())));
-        services.AddSingleton(sp => (ITicketStore)sp.GetRequiredService<ITicketOutbox>());
-
-        // The questions asked and their outcomes, for the admin dashboard.
-        services.AddSingleton(sp => ForProvider<IQuestionInsights>(
-            sp, database => new SqliteQuestionInsights(database, sp.GetRequiredService<ILogger<SqliteQuestionInsights>>()), database => new PostgreSqlQuestionInsights(database), () => new MemoryQuestionInsights()));
         return services;
     }
 
-    /// <summary>The store of the configured provider, given the host's shared database object of that provider.</summary>
-    public static T ForProvider<T>(IServiceProvider services, Func<SqliteDatabase, T> sqlite, Func<PostgreSqlDatabase, T> postgreSql, Func<T> memory)
+    /// <summary>The configured provider's registration of <typeparamref name="T"/>; null when that provider has none (a model source, a key ring).</summary>
+    public static T? ChosenStore<T>(this IServiceProvider services)
+        where T : class =>
+        services.GetKeyedService<T>(services.GetRequiredService<IOptions<StorageOptions>>().Value.ProviderKey);
+
+    private static void Chosen<T>(IServiceCollection services)
+        where T : class =>
+        services.AddSingleton(sp => sp.ChosenStore<T>()
+            ?? throw new InvalidOperationException($"The storage provider '{sp.GetRequiredService<IOptions<StorageOptions>>().Value.Provider}' registers no {typeof(T).Name}."));
+
+    /// <summary>The configured provider's background work (PostgreSQL: its migration, its listener, its notification sender), started in registration order.</summary>
+    private sealed class ChosenProviderWork(IServiceProvider services) : IHostedService
     {
-        var options = services.GetRequiredService<IOptions<StorageOptions>>().Value;
-        return options.IsMemory ? memory()
-            : options.IsPostgreSql ? postgreSql(services.GetRequiredService<PostgreSqlDatabase>())
-            : sqlite(services.GetRequiredService<SqliteDatabase>());
+        private IHostedService[] _started = [];
+
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            var key = services.GetRequiredService<IOptions<StorageOptions>>().Value.ProviderKey;
+            foreach (var work in services.GetKeyedServices<IHostedService>(key))
+            {
+                await work.StartAsync(cancellationToken);
+                _started = [.. _started, work];
+            }
+        }
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            foreach (var work in _started.Reverse())
+            {
+                await work.StopAsync(cancellationToken);
+            }
+        }
     }
 }

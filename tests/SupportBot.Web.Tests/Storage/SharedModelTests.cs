@@ -106,8 +106,8 @@ public sealed class SharedModelTests(TrainedModelFixture model) : IAsyncLifetime
         Assert.Equal(1L, (long)(await count.ExecuteScalarAsync())!);
         var published = await Store().NewestAsync(IntentModelFile.ShippedDataFingerprint(data.Paths), default);
         Assert.All(shared, s => Assert.Equal(published!.Version, s.ServedVersion));
-        Assert.Equal(published!.Sha256, PostgreSqlModelStore.Sha256Of(File.ReadAllBytes(modelA)));
-        Assert.Equal(published.Sha256, PostgreSqlModelStore.Sha256Of(File.ReadAllBytes(modelB)));
+        Assert.Equal(published!.Sha256, PublishedModel.Sha256Of(File.ReadAllBytes(modelA)));
+        Assert.Equal(published.Sha256, PublishedModel.Sha256Of(File.ReadAllBytes(modelB)));
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed class SharedModelTests(TrainedModelFixture model) : IAsyncLifetime
         await using (var insert = dataSource.CreateCommand(
             "INSERT INTO intent_models (training_data, sha256, model_bytes, utterances, published_by, model) VALUES ($1, $2, $3, 1, 'elsewhere', $4)"))
         {
-            foreach (var value in new object[] { fingerprint, PostgreSqlModelStore.Sha256Of(sound), damaged.Length, damaged })
+            foreach (var value in new object[] { fingerprint, PublishedModel.Sha256Of(sound), damaged.Length, damaged })
             {
                 insert.Parameters.Add(new NpgsqlParameter { Value = value });
             }
@@ -230,7 +230,7 @@ public sealed class SharedModelTests(TrainedModelFixture model) : IAsyncLifetime
         });
     }
 
-    private static string Sha256(string path) => PostgreSqlModelStore.Sha256Of(File.ReadAllBytes(path));
+    private static string Sha256(string path) => PublishedModel.Sha256Of(File.ReadAllBytes(path));
 
     private PostgreSqlModelStore Store() => new(_database!.Open());
 

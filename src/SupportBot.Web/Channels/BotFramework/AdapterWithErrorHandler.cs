@@ -11,6 +11,7 @@ using SupportBot.Bot.Storage;
 using SupportBot.Bot.Telemetry;
 using SupportBot.Web.Storage;
 using BotChannels = Microsoft.Bot.Connector.Channels;
+using SupportBot.Web.Storage.PostgreSql;
 
 namespace SupportBot.Web.Channels.BotFramework;
 

@@ -2,16 +2,11 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using SupportBot.Bot.Storage;
 using SupportBot.Web.Channels.DirectLine.Connector;
 using SupportBot.Web.Channels.DirectLine.Credentials;
 using SupportBot.Web.Channels.DirectLine.History;
 using SupportBot.Web.Configuration;
 using SupportBot.Web.Hosting;
-using SupportBot.Web.Storage;
-using SupportBot.Web.Storage.Memory;
-using SupportBot.Web.Storage.PostgreSql;
-using SupportBot.Web.Storage.Sqlite;
 
 namespace SupportBot.Web.Channels.DirectLine;
 
@@ -37,18 +32,7 @@ public static class DirectLineRegistration
             sp.GetRequiredService<IOptions<DirectLineOptions>>(), sp.GetRequiredService<IHostEnvironment>(), sp.GetRequiredService<ILogger<DirectLineSecret>>()));
         services.AddSingleton<DirectLineTokens>();
         services.AddSingleton<DirectLineAuthorization>();
-        services.AddSingleton<IDirectLineStore>(sp => StorageRegistration.ForProvider<IDirectLineStore>(
-            sp, database => new SqliteDirectLineStore(database), database => new PostgreSqlDirectLineStore(database), () => new MemoryDirectLineStore()));
-        services.AddSingleton<InProcessConversationNotifier>();
-        services.AddSingleton<PostgreSqlConversationNotifier>();
-
-        // Replicas on PostgreSQL wake each other's WebSockets through it; otherwise one process is all there is.
-        services.AddSingleton<IConversationNotifier>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgreSql
-            ? sp.GetRequiredService<PostgreSqlConversationNotifier>()
-            : sp.GetRequiredService<InProcessConversationNotifier>());
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgreSql
-            ? sp.GetRequiredService<PostgreSqlConversationNotifier>()
-            : (IHostedService)new NoBackgroundWork());
+        // The history (IDirectLineStore) and the notifier (IConversationNotifier) are the storage provider's (Storage/).
         services.AddSingleton<ConversationLog>();
         services.AddSingleton<DirectLineChannel>();
         services.AddSingleton<OpenActivityStreams>();
@@ -85,13 +69,5 @@ public static class DirectLineRegistration
                 ?? registered.ImplementationFactory?.Invoke(sp)
                 ?? ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!)),
             sp.GetRequiredService<BotConnectorHandler>()));
-    }
-
-    /// <summary>The hosted service in the place of the PostgreSQL listener when there is no PostgreSQL.</summary>
-    private sealed class NoBackgroundWork : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

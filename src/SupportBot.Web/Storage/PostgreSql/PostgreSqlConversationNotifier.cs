@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
 using Npgsql;
-using SupportBot.Web.Storage.PostgreSql;
 using SupportBot.Web.Channels.DirectLine.History;
 
 namespace SupportBot.Web.Storage.PostgreSql;
@@ -14,7 +13,7 @@ namespace SupportBot.Web.Storage.PostgreSql;
 /// The database every replica already shares carries the notifications, so scaling out needs no
 /// broker of its own. This replica's own streams are told at once, in process; the others hear it
 /// on the channel <see cref="Channel"/>, where a background sender publishes what gathered in one
-/// statement, and one held connection listens. A notification carries only the conversation and
+/// statement, and the host's one <see cref="PostgreSqlListener"/> hands over what it hears there. A notification carries only the conversation and
 /// the watermark (streams read the activities from the store, from their own watermark), so late,
 /// coalesced or reordered notifications cannot make a stream skip or repeat an activity. While the
 /// listening connection is down, other replicas' appends wake this replica's streams only when it
@@ -23,14 +22,12 @@ namespace SupportBot.Web.Storage.PostgreSql;
 public sealed class PostgreSqlConversationNotifier(
     InProcessConversationNotifier local,
     PostgreSqlDatabase database,
-    ILogger<PostgreSqlConversationNotifier> logger) : BackgroundService, IConversationNotifier
+    ILogger<PostgreSqlConversationNotifier> logger) : BackgroundService, IConversationNotifier, IPostgreSqlChannelSubscriber
 {
     /// <summary>The PostgreSQL notification channel of Direct Line appends.</summary>
     public const string Channel = "supportbot_directline";
 
     private const int MaxBatch = 256;
-
-    private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
 
     // Told apart from the other replicas' notifications, which are the only ones this one relays.
     private readonly string _replica = Guid.NewGuid().ToString("N");
@@ -54,39 +51,13 @@ public sealed class PostgreSqlConversationNotifier(
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(ListenAsync(stoppingToken), SendAsync(stoppingToken));
+    string IPostgreSqlChannelSubscriber.Channel => Channel;
 
-    private async Task ListenAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = await database.OpenConnectionAsync(stoppingToken);
-                connection.Notification += (_, e) => Relay(e.Payload);
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(stoppingToken);
-                }
+    void IPostgreSqlChannelSubscriber.OnListening() => _listening.TrySetResult();
 
-                _listening.TrySetResult();
-                while (true)
-                {
-                    await connection.WaitAsync(stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or IOException)
-            {
-                logger.LogWarning(ex, "Not listening for other replicas' Direct Line activities on {Database}; retrying in {Delay}", database.Name, Reconnect);
-                await Task.Delay(Reconnect, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-        }
-    }
+    void IPostgreSqlChannelSubscriber.OnNotification(string payload) => Relay(payload);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => SendAsync(stoppingToken);
 
     private async Task SendAsync(CancellationToken stoppingToken)
     {

@@ -25,6 +25,20 @@ public sealed class PostgreSqlDatabase : IAsyncDisposable
         Loggers = loggers;
     }
 
+    /// <summary>Why a connection string cannot be parsed (naming the bad keyword, never the password); null when it can.</summary>
+    public static string? ConnectionStringError(string connectionString)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (ArgumentException ex)
+        {
+            return ex.Message;
+        }
+    }
+
     /// <summary>Where the stores of this database log.</summary>
     public ILoggerFactory Loggers { get; }
 

@@ -1,11 +1,8 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using Npgsql;
+using SupportBot.Web.Classification;
 
 namespace SupportBot.Web.Storage.PostgreSql;
-
-/// <summary>A trained model published to the replicas: its version and what it was made from, without its bytes.</summary>
-public sealed record PublishedModel(long Version, string TrainingData, string Sha256, int ModelBytes, int Utterances, string PublishedBy, DateTimeOffset CreatedAt);
 
 /// <summary>
 /// The trained intent models the replicas share (table <c>intent_models</c>): each retraining
@@ -13,7 +10,8 @@ public sealed record PublishedModel(long Version, string TrainingData, string Sh
 /// training data (<c>training_data</c>, a fingerprint), so a new release never falls back to the
 /// previous release's model.
 /// </summary>
-public sealed class PostgreSqlModelStore(PostgreSqlDatabase database)
+/// <remarks>A publication is announced on <see cref="Channel"/>, which the host's <see cref="PostgreSqlListener"/> hears for it.</remarks>
+public sealed class PostgreSqlModelStore(PostgreSqlDatabase database) : ISharedModelSource, IPostgreSqlChannelSubscriber
 {
     /// <summary>The notification channel a publication is announced on, with its version as the payload.</summary>
     public const string Channel = "supportbot_model";
@@ -24,7 +22,14 @@ public sealed class PostgreSqlModelStore(PostgreSqlDatabase database)
 
     private const string Columns = "version, training_data, sha256, model_bytes, utterances, published_by, created_at";
 
-    public static string Sha256Of(byte[] model) => Convert.ToHexStringLower(SHA256.HashData(model));
+    public event Action? MayHavePublished;
+
+    string IPostgreSqlChannelSubscriber.Channel => Channel;
+
+    // Whatever was published while not listening is looked for at once.
+    void IPostgreSqlChannelSubscriber.OnListening() => MayHavePublished?.Invoke();
+
+    void IPostgreSqlChannelSubscriber.OnNotification(string payload) => MayHavePublished?.Invoke();
 
     /// <summary>The newest model made from this training data, or null when there is none.</summary>
     public async Task<PublishedModel?> NewestAsync(string trainingData, CancellationToken cancellationToken)
@@ -96,7 +101,7 @@ public sealed class PostgreSqlModelStore(PostgreSqlDatabase database)
             RETURNING {Columns}
             """,
             trainingData,
-            Sha256Of(model),
+            PublishedModel.Sha256Of(model),
             model.Length,
             utterances,
             publishedBy,

@@ -2,6 +2,7 @@ using System.Text;
 using Npgsql;
 using SupportBot.Web.Storage.PostgreSql;
 using SupportBot.Testing;
+using SupportBot.Web.Classification;
 
 namespace SupportBot.Web.Tests.Storage.PostgreSql;
 
@@ -31,7 +32,7 @@ public sealed class PostgreSqlModelStoreTests : IAsyncLifetime
         Assert.True(first.Version < second.Version && second.Version < otherRelease.Version);
         Assert.Equal(second, newest);
         Assert.Equal(("replica-b", 1203, Model("second").Length), (newest!.PublishedBy, newest.Utterances, newest.ModelBytes));
-        Assert.Equal(PostgreSqlModelStore.Sha256Of(Model("second")), newest.Sha256);
+        Assert.Equal(PublishedModel.Sha256Of(Model("second")), newest.Sha256);
         Assert.Equal(Model("second"), await store.ReadModelAsync(newest.Version, default));
         Assert.Equal(otherRelease, await store.NewestAsync(OtherRelease, default));
         Assert.Null(await store.NewestAsync("a-release-never-published", default));
@@ -51,7 +52,7 @@ public sealed class PostgreSqlModelStoreTests : IAsyncLifetime
         Assert.Equal(1L, await CountAsync(ThisRelease));
         var winner = published[0];
         Assert.Equal(winner, await replicas[0].NewestAsync(ThisRelease, default));
-        Assert.Equal(winner.Sha256, PostgreSqlModelStore.Sha256Of((await replicas[3].ReadModelAsync(winner.Version, default))!));
+        Assert.Equal(winner.Sha256, PublishedModel.Sha256Of((await replicas[3].ReadModelAsync(winner.Version, default))!));
     }
 
     [Fact]

@@ -1,8 +1,8 @@
 using Npgsql;
 
-namespace SupportBot.Web.Storage;
+namespace SupportBot.Web.Storage.PostgreSql;
 
-/// <summary>Tells a database that is away for a while (down, restarting, unreachable) from an error in the request itself.</summary>
+/// <summary>Tells a PostgreSQL database that is away for a while (down, restarting, unreachable) from an error in the request itself.</summary>
 public static class DatabaseOutage
 {
     /// <summary>

@@ -1,0 +1,28 @@
+using Microsoft.Bot.Builder;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SupportBot.Bot.Insights;
+using SupportBot.Bot.Tickets;
+using SupportBot.Web.Channels.DirectLine.History;
+
+namespace SupportBot.Web.Storage.Memory;
+
+/// <summary>Every store of the memory provider (<c>Storage:Provider = Memory</c>; lost on restart), keyed by that provider's name for <see cref="StorageRegistration"/>.</summary>
+public static class MemoryRegistration
+{
+    private const string Key = StorageOptions.MemoryProvider;
+
+    public static IServiceCollection AddMemoryStores(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddKeyedSingleton<IStorage>(Key, (_, _) => new MemoryStorage());
+        services.AddKeyedSingleton<ITranscriptStore>(Key, (_, _) => new MemoryTranscriptStore());
+        services.AddSingleton(sp => new MemoryTicketStore(sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton<ITicketStore>(Key, (sp, _) => sp.GetRequiredService<MemoryTicketStore>());
+        services.AddKeyedSingleton<ITicketOutbox>(Key, (sp, _) => sp.GetRequiredService<MemoryTicketStore>());
+        services.AddKeyedSingleton<IQuestionInsights>(Key, (_, _) => new MemoryQuestionInsights());
+        services.AddKeyedSingleton<IDirectLineStore>(Key, (_, _) => new MemoryDirectLineStore());
+        services.TryAddSingleton<InProcessConversationNotifier>();
+        services.AddKeyedSingleton<IConversationNotifier>(Key, (sp, _) => sp.GetRequiredService<InProcessConversationNotifier>());
+        return services;
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.Bot.Builder;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SupportBot.Bot.Insights;
+using SupportBot.Bot.Tickets;
+using SupportBot.Web.Channels.DirectLine.History;
+using SupportBot.Web.Classification;
+
+namespace SupportBot.Web.Storage.PostgreSql;
+
+/// <summary>
+/// Every store, notifier, listener, migration and model source of the PostgreSQL provider
+/// (<c>Storage:Provider = PostgreSql</c>, shared by replicas), keyed by that provider's name for <see cref="StorageRegistration"/>.
+/// </summary>
+public static class PostgreSqlRegistration
+{
+    private const string Key = StorageOptions.PostgreSqlProvider;
+
+    public static IServiceCollection AddPostgreSqlStores(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+
+        // One data source (one connection pool) for every PostgreSQL store of the host.
+        services.AddSingleton(sp => new PostgreSqlDatabase(
+            sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionString!,
+            sp.GetRequiredService<ILoggerFactory>()));
+
+        services.AddKeyedSingleton<IStorage>(Key, (sp, _) => new PostgreSqlStorage(sp.GetRequiredService<PostgreSqlDatabase>()));
+        services.AddKeyedSingleton<ITranscriptStore>(Key, (sp, _) => new PostgreSqlTranscriptStore(sp.GetRequiredService<PostgreSqlDatabase>()));
+        services.AddSingleton(sp => new PostgreSqlTicketStore(sp.GetRequiredService<PostgreSqlDatabase>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton<ITicketStore>(Key, (sp, _) => sp.GetRequiredService<PostgreSqlTicketStore>());
+        services.AddKeyedSingleton<ITicketOutbox>(Key, (sp, _) => sp.GetRequiredService<PostgreSqlTicketStore>());
+        services.AddKeyedSingleton<IQuestionInsights>(Key, (sp, _) => new PostgreSqlQuestionInsights(sp.GetRequiredService<PostgreSqlDatabase>()));
+        services.AddKeyedSingleton<IDirectLineStore>(Key, (sp, _) => new PostgreSqlDirectLineStore(sp.GetRequiredService<PostgreSqlDatabase>()));
+
+        // The Data Protection key ring in the database, so that what one replica issues every other accepts.
+        services.AddKeyedSingleton<IXmlRepository>(Key, (sp, _) => new PostgreSqlXmlRepository(sp.GetRequiredService<PostgreSqlDatabase>()));
+
+        // Replicas wake each other's WebSockets, and follow each other's retrained models, through
+        // LISTEN/NOTIFY on the one listening connection.
+        services.TryAddSingleton<InProcessConversationNotifier>();
+        services.AddSingleton<PostgreSqlConversationNotifier>();
+        services.AddKeyedSingleton<IConversationNotifier>(Key, (sp, _) => sp.GetRequiredService<PostgreSqlConversationNotifier>());
+        services.AddSingleton(sp => new PostgreSqlModelStore(sp.GetRequiredService<PostgreSqlDatabase>()));
+        services.AddKeyedSingleton<ISharedModelSource>(Key, (sp, _) => sp.GetRequiredService<PostgreSqlModelStore>());
+        services.AddSingleton<IPostgreSqlChannelSubscriber>(sp => sp.GetRequiredService<PostgreSqlConversationNotifier>());
+        services.AddSingleton<IPostgreSqlChannelSubscriber>(sp => sp.GetRequiredService<PostgreSqlModelStore>());
+        services.AddSingleton<PostgreSqlListener>();
+
+        // Started with the host, in this order: the schema first.
+        services.AddKeyedSingleton<IHostedService, PostgreSqlMigration>(Key);
+        services.AddKeyedSingleton<IHostedService>(Key, (sp, _) => sp.GetRequiredService<PostgreSqlListener>());
+        services.AddKeyedSingleton<IHostedService>(Key, (sp, _) => sp.GetRequiredService<PostgreSqlConversationNotifier>());
+        return services;
+    }
+}
