@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using SupportBot.Testing;
 using SupportBot.Web.Tests.Channels;
+using SupportBot.Web.Storage.PostgreSql;
 
 namespace SupportBot.Web.Tests.Http;
 
