@@ -16,9 +16,9 @@ public static class MemoryRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddKeyedSingleton<IStorage>(Key, (_, _) => new MemoryStorage());
         services.AddKeyedSingleton<ITranscriptStore>(Key, (_, _) => new MemoryTranscriptStore());
-        services.AddSingleton(sp => new MemoryTicketStore(sp.GetRequiredService<TimeProvider>()));
-        services.AddKeyedSingleton<ITicketStore>(Key, (sp, _) => sp.GetRequiredService<MemoryTicketStore>());
-        services.AddKeyedSingleton<ITicketOutbox>(Key, (sp, _) => sp.GetRequiredService<MemoryTicketStore>());
+        services.AddSingleton<MemoryTicketOutbox>();
+        services.AddKeyedSingleton<ITicketOutbox>(Key, (sp, _) => sp.GetRequiredService<MemoryTicketOutbox>());
+        services.AddKeyedSingleton<ITicketStore>(Key, (sp, _) => new MemoryTicketStore(sp.GetRequiredService<MemoryTicketOutbox>(), sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton<IQuestionInsights>(Key, (_, _) => new MemoryQuestionInsights());
         services.AddKeyedSingleton<IDirectLineStore>(Key, (_, _) => new MemoryDirectLineStore());
         services.TryAddSingleton<InProcessConversationNotifier>();

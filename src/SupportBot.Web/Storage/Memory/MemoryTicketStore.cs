@@ -1,16 +1,19 @@
 using SupportBot.Bot.Tickets;
+
 namespace SupportBot.Web.Storage.Memory;
 
-/// <summary>Tickets and their outbox in memory, lost on restart: for tests and <c>Storage:Provider=Memory</c>.</summary>
-public sealed class MemoryTicketStore(TimeProvider? time = null) : ITicketStore, ITicketOutbox
+/// <summary>Tickets in memory, lost on restart: for tests and <c>Storage:Provider=Memory</c>; their events go to a <see cref="MemoryTicketOutbox"/> under its lock, with the change.</summary>
+public sealed class MemoryTicketStore(MemoryTicketOutbox outbox, TimeProvider? time = null) : ITicketStore
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly Lock _lock = new();
+    private readonly Lock _lock = outbox.Gate;
     private readonly List<(long Sequence, Ticket Ticket, IReadOnlyList<TranscriptLine> Transcript)> _tickets = [];
-    private readonly List<TicketEvent> _events = [];
-    private readonly EventSignal _signal = new();
 
-    public Task NextEventRecorded => _signal.Next;
+    /// <summary>Tickets with an outbox of their own (for the bot's tests, which read no events).</summary>
+    public MemoryTicketStore(TimeProvider? time = null)
+        : this(new MemoryTicketOutbox(), time)
+    {
+    }
 
     public Task<Ticket> CreateAsync(NewTicket ticket, CancellationToken cancellationToken = default)
     {
@@ -22,10 +25,10 @@ public sealed class MemoryTicketStore(TimeProvider? time = null) : ITicketStore,
             var sequence = _tickets.Count + 1L;
             created = TicketRules.Open(TicketNumber.Format(sequence), ticket, now);
             _tickets.Add((sequence, created, [.. ticket.Transcript]));
-            _events.Add(TicketEvents.New(TicketEvents.Created, created, null, now));
+            outbox.Record(TicketEvents.New(TicketEvents.Created, created, null, now));
         }
 
-        _signal.Notify();
+        outbox.Recorded();
         return Task.FromResult(created);
     }
 
@@ -97,84 +100,17 @@ public sealed class MemoryTicketStore(TimeProvider? time = null) : ITicketStore,
             else
             {
                 _tickets[index] = (sequence, updated, transcript);
-                _events.Add(TicketEvents.New(TicketEvents.Updated, updated, changes, now));
+                outbox.Record(TicketEvents.New(TicketEvents.Updated, updated, changes, now));
                 recorded = true;
             }
         }
 
         if (recorded)
         {
-            _signal.Notify();
+            outbox.Recorded();
         }
 
         return Task.FromResult<Ticket?>(updated);
-    }
-
-    public Task<IReadOnlyList<TicketEvent>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            var due = _events
-                .Select((e, index) => (Event: e, Index: index))
-                .Where(e => e.Event.State == TicketEventState.Pending && e.Event.NextAttemptAt <= now)
-                .OrderBy(e => e.Event.NextAttemptAt).ThenBy(e => e.Index)
-                .Take(limit)
-                .ToList();
-            foreach (var (e, index) in due)
-            {
-                _events[index] = e with { NextAttemptAt = now + lease };
-            }
-
-            return Task.FromResult<IReadOnlyList<TicketEvent>>(due.Select(e => e.Event).ToList());
-        }
-    }
-
-    public Task<DateTimeOffset?> NextAttemptAtAsync(CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            var pending = _events.Where(e => e.State == TicketEventState.Pending).ToList();
-            return Task.FromResult(pending.Count == 0 ? (DateTimeOffset?)null : pending.Min(e => e.NextAttemptAt));
-        }
-    }
-
-    public Task RecordDeliveredAsync(string eventId, int attempts, DateTimeOffset deliveredAt, CancellationToken cancellationToken = default) =>
-        Change(eventId, e => e with { Attempts = attempts, DeliveredAt = deliveredAt, LastError = null });
-
-    public Task RecordFailedAsync(string eventId, int attempts, string error, DateTimeOffset? retryAt, DateTimeOffset failedAt, CancellationToken cancellationToken = default) =>
-        Change(eventId, e => retryAt is { } next
-            ? e with { Attempts = attempts, LastError = error, NextAttemptAt = next }
-            : e with { Attempts = attempts, LastError = error, DeadAt = failedAt });
-
-    public Task<IReadOnlyList<TicketEvent>> ListEventsAsync(string state, int limit, CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            return Task.FromResult<IReadOnlyList<TicketEvent>>(
-                _events.Where(e => e.State == state).Reverse().Take(limit).ToList());
-        }
-    }
-
-    public Task<long> CountEventsAsync(string state, CancellationToken cancellationToken = default)
-    {
-        lock (_lock)
-        {
-            return Task.FromResult<long>(_events.Count(e => e.State == state));
-        }
-    }
-
-    private Task Change(string eventId, Func<TicketEvent, TicketEvent> change)
-    {
-        lock (_lock)
-        {
-            var index = _events.FindIndex(e => e.Id == eventId);
-            if (index >= 0)
-            {
-                _events[index] = change(_events[index]);
-            }
-        }
-
-        return Task.CompletedTask;
     }
 
     private int? IndexOf(string number) =>

@@ -28,9 +28,11 @@ public static class PostgreSqlRegistration
 
         services.AddKeyedSingleton<IStorage>(Key, (sp, _) => new PostgreSqlStorage(sp.GetRequiredService<PostgreSqlDatabase>()));
         services.AddKeyedSingleton<ITranscriptStore>(Key, (sp, _) => new PostgreSqlTranscriptStore(sp.GetRequiredService<PostgreSqlDatabase>()));
-        services.AddSingleton(sp => new PostgreSqlTicketStore(sp.GetRequiredService<PostgreSqlDatabase>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddKeyedSingleton<ITicketStore>(Key, (sp, _) => sp.GetRequiredService<PostgreSqlTicketStore>());
-        services.AddKeyedSingleton<ITicketOutbox>(Key, (sp, _) => sp.GetRequiredService<PostgreSqlTicketStore>());
+        // A ticket change and its webhook event commit in one transaction.
+        services.AddSingleton(sp => new PostgreSqlTicketOutbox(sp.GetRequiredService<PostgreSqlDatabase>()));
+        services.AddKeyedSingleton<ITicketOutbox>(Key, (sp, _) => sp.GetRequiredService<PostgreSqlTicketOutbox>());
+        services.AddKeyedSingleton<ITicketStore>(Key, (sp, _) =>
+            new PostgreSqlTicketStore(sp.GetRequiredService<PostgreSqlDatabase>(), sp.GetRequiredService<PostgreSqlTicketOutbox>(), sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton<IQuestionInsights>(Key, (sp, _) => new PostgreSqlQuestionInsights(sp.GetRequiredService<PostgreSqlDatabase>()));
         services.AddKeyedSingleton<IDirectLineStore>(Key, (sp, _) => new PostgreSqlDirectLineStore(sp.GetRequiredService<PostgreSqlDatabase>()));
 

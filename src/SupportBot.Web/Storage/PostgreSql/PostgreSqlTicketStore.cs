@@ -2,24 +2,17 @@ using System.Data.Common;
 using System.Text.Json;
 using static SupportBot.Web.Storage.TicketTables;
 using Npgsql;
-using SupportBot.Web.Storage.PostgreSql;
 using SupportBot.Bot.Tickets;
 
 namespace SupportBot.Web.Storage.PostgreSql;
 
 /// <summary>
-/// Tickets and their webhook outbox in PostgreSQL, shared by every replica. A ticket change and
-/// its event commit in one transaction; an outbox claim locks the rows it takes with
-/// <c>FOR UPDATE SKIP LOCKED</c> and leases them, so two replicas' dispatchers never claim, and so
-/// never send, the same event at the same time.
+/// Tickets in PostgreSQL, shared by every replica. A ticket change and its webhook event (written
+/// by <see cref="PostgreSqlTicketOutbox.RecordAsync"/> on the change's connection) commit in one transaction.
 /// </summary>
-public sealed class PostgreSqlTicketStore(PostgreSqlDatabase database, TimeProvider? time = null) : ITicketStore, ITicketOutbox
+public sealed class PostgreSqlTicketStore(PostgreSqlDatabase database, PostgreSqlTicketOutbox outbox, TimeProvider? time = null) : ITicketStore
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly EventSignal _signal = new();
-
-    public Task NextEventRecorded => _signal.Next;
-
     public async Task<Ticket> CreateAsync(NewTicket ticket, CancellationToken cancellationToken = default)
     {
         TicketRules.Validate(ticket);
@@ -46,9 +39,9 @@ public sealed class PostgreSqlTicketStore(PostgreSqlDatabase database, TimeProvi
         var sequence = (long)(await insert.ExecuteScalarAsync(cancellationToken))!;
 
         var created = TicketRules.Open(TicketNumber.Format(sequence), ticket, now);
-        await InsertEventAsync(connection, sequence, TicketEvents.New(TicketEvents.Created, created, null, now), cancellationToken);
+        await outbox.RecordAsync(connection, sequence, TicketEvents.New(TicketEvents.Created, created, null, now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        _signal.Notify();
+        outbox.Recorded();
         return created;
     }
 
@@ -172,118 +165,10 @@ public sealed class PostgreSqlTicketStore(PostgreSqlDatabase database, TimeProvi
             await update.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await InsertEventAsync(connection, sequence, TicketEvents.New(TicketEvents.Updated, after, changes, now), cancellationToken);
+        await outbox.RecordAsync(connection, sequence, TicketEvents.New(TicketEvents.Updated, after, changes, now), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        _signal.Notify();
+        outbox.Recorded();
         return after;
-    }
-
-    public async Task<IReadOnlyList<TicketEvent>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default)
-    {
-        // One statement: rows another replica is claiming right now are skipped, not waited for,
-        // and the claimed ones are pushed past the lease before the locks are released. The
-        // events come back as they were when claimed (their due time, not the lease's end).
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.Command(
-            $"""
-            WITH due AS (
-                SELECT seq, next_attempt_at AS due_at FROM ticket_events
-                WHERE {Pending} AND next_attempt_at <= $1
-                ORDER BY next_attempt_at, seq
-                LIMIT $3
-                FOR UPDATE SKIP LOCKED
-            )
-            UPDATE ticket_events e SET next_attempt_at = $2
-            FROM due WHERE e.seq = due.seq
-            RETURNING e.event_id, e.ticket_id, e.type, e.payload, e.created_at, e.attempts, due.due_at, e.delivered_at, e.dead_at, e.last_error, e.seq
-            """,
-            now.ToUniversalTime(),
-            (now + lease).ToUniversalTime(),
-            limit);
-        var claimed = new List<(TicketEvent Event, long Seq)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            claimed.Add((ReadEvent(reader), reader.GetInt64(10)));
-        }
-
-        return claimed.OrderBy(c => c.Event.NextAttemptAt).ThenBy(c => c.Seq).Select(c => c.Event).ToList();
-    }
-
-    public async Task<DateTimeOffset?> NextAttemptAtAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.Command($"SELECT MIN(next_attempt_at) FROM ticket_events WHERE {Pending}");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) && !reader.IsDBNull(0) ? reader.GetFieldValue<DateTimeOffset>(0) : null;
-    }
-
-    public async Task RecordDeliveredAsync(string eventId, int attempts, DateTimeOffset deliveredAt, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.Command(
-            "UPDATE ticket_events SET attempts = $1, delivered_at = $2, last_error = NULL WHERE event_id = $3",
-            attempts,
-            deliveredAt.ToUniversalTime(),
-            eventId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async Task RecordFailedAsync(string eventId, int attempts, string error, DateTimeOffset? retryAt, DateTimeOffset failedAt, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.Command(
-            """
-            UPDATE ticket_events
-            SET attempts = $1, last_error = $2,
-                next_attempt_at = COALESCE($3::timestamptz, next_attempt_at),
-                dead_at = CASE WHEN $3::timestamptz IS NULL THEN $4 ELSE NULL END
-            WHERE event_id = $5
-            """,
-            attempts,
-            TicketTables.Error(error),
-            retryAt?.ToUniversalTime(),
-            failedAt.ToUniversalTime(),
-            eventId);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<TicketEvent>> ListEventsAsync(string state, int limit, CancellationToken cancellationToken = default)
-    {
-        var condition = StateCondition(state);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.Command($"SELECT {EventColumns} FROM ticket_events WHERE {condition} ORDER BY seq DESC LIMIT $1", limit);
-        var events = new List<TicketEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            events.Add(ReadEvent(reader));
-        }
-
-        return events;
-    }
-
-    public async Task<long> CountEventsAsync(string state, CancellationToken cancellationToken = default)
-    {
-        var condition = StateCondition(state);
-        await using var connection = await database.OpenConnectionAsync(cancellationToken);
-        await using var command = connection.Command($"SELECT COUNT(*) FROM ticket_events WHERE {condition}");
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
-
-    private static async Task InsertEventAsync(NpgsqlConnection connection, long ticketSequence, TicketEvent e, CancellationToken cancellationToken)
-    {
-        await using var command = connection.Command(
-            """
-            INSERT INTO ticket_events (event_id, ticket_id, type, payload, created_at, attempts, next_attempt_at)
-            VALUES ($1, $2, $3, $4, $5, 0, $5)
-            """,
-            e.Id,
-            ticketSequence,
-            e.Type,
-            e.Payload,
-            e.CreatedAt.ToUniversalTime());
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The WHERE clause for a query's filters ($1, $2, ...) and their values.</summary>
@@ -331,18 +216,6 @@ public sealed class PostgreSqlTicketStore(PostgreSqlDatabase database, TimeProvi
         reader.GetFieldValue<DateTimeOffset>(10),
         reader.GetFieldValue<DateTimeOffset>(11),
         JsonSerializer.Deserialize<List<TicketQuestion>>(reader.GetString(12), Json) ?? []);
-
-    private static TicketEvent ReadEvent(DbDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(2),
-        TicketNumber.Format(reader.GetInt64(1)),
-        reader.GetString(3),
-        reader.GetFieldValue<DateTimeOffset>(4),
-        reader.GetInt32(5),
-        reader.GetFieldValue<DateTimeOffset>(6),
-        reader.IsDBNull(7) ? null : reader.GetFieldValue<DateTimeOffset>(7),
-        reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
-        NullableString(reader, 9));
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

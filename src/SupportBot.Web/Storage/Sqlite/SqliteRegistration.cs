@@ -27,9 +27,11 @@ public static class SqliteRegistration
         services.AddKeyedSingleton<IStorage>(Key, (sp, _) => new SqliteStorage(sp.GetRequiredService<SqliteDatabase>()));
         services.AddKeyedSingleton<ITranscriptStore>(Key, (sp, _) =>
             new SqliteTranscriptStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<ILogger<SqliteTranscriptStore>>()));
-        services.AddSingleton(sp => new SqliteTicketStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddKeyedSingleton<ITicketStore>(Key, (sp, _) => sp.GetRequiredService<SqliteTicketStore>());
-        services.AddKeyedSingleton<ITicketOutbox>(Key, (sp, _) => sp.GetRequiredService<SqliteTicketStore>());
+        // A ticket change and its webhook event are one job of the file's single writer.
+        services.AddSingleton(sp => new SqliteTicketOutbox(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddKeyedSingleton<ITicketOutbox>(Key, (sp, _) => sp.GetRequiredService<SqliteTicketOutbox>());
+        services.AddKeyedSingleton<ITicketStore>(Key, (sp, _) =>
+            new SqliteTicketStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<SqliteTicketOutbox>(), sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton<IQuestionInsights>(Key, (sp, _) =>
             new SqliteQuestionInsights(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<ILogger<SqliteQuestionInsights>>()));
         services.AddKeyedSingleton<IDirectLineStore>(Key, (sp, _) => new SqliteDirectLineStore(sp.GetRequiredService<SqliteDatabase>()));

@@ -7,24 +7,23 @@ using SupportBot.Bot.Tickets;
 namespace SupportBot.Web.Storage.Sqlite;
 
 /// <summary>
-/// Tickets and their webhook outbox in the bot's SQLite file (the tables are created on first
-/// use, beside the bot state). Writes go through the database's single writer; a ticket change
-/// and its event are one job of it, so they commit (or roll back) together.
+/// Tickets in the bot's SQLite file (tables in <see cref="SqliteSchema"/>). Writes go through the
+/// database's single writer; a ticket change and its webhook event (written by
+/// <see cref="SqliteTicketOutbox.Record"/> in the same job) commit (or roll back) together.
 /// </summary>
-public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
+public sealed class SqliteTicketStore : ITicketStore
 {
     private readonly SqliteDatabase _database;
+    private readonly SqliteTicketOutbox _outbox;
     private readonly TimeProvider _time;
-    private readonly EventSignal _signal = new();
-
-    public SqliteTicketStore(SqliteDatabase database, TimeProvider? time = null)
+    public SqliteTicketStore(SqliteDatabase database, SqliteTicketOutbox outbox, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(outbox);
         _database = database;
+        _outbox = outbox;
         _time = time ?? TimeProvider.System;
     }
-
-    public Task NextEventRecorded => _signal.Next;
 
     public async Task<Ticket> CreateAsync(NewTicket ticket, CancellationToken cancellationToken = default)
     {
@@ -52,11 +51,11 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
                 var sequence = (long)insert.ExecuteScalar()!;
 
                 var created = TicketRules.Open(TicketNumber.Format(sequence), ticket, now);
-                InsertEvent(batch, sequence, TicketEvents.New(TicketEvents.Created, created, null, now));
+                _outbox.Record(batch, sequence, TicketEvents.New(TicketEvents.Created, created, null, now));
                 return created;
             },
             cancellationToken);
-        _signal.Notify();
+        _outbox.Recorded();
         return created;
     }
 
@@ -174,116 +173,16 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
                 update.Parameters.AddWithValue("$now", SqliteDatabase.FormatTimestamp(now));
                 update.Parameters.AddWithValue("$id", sequence);
                 update.ExecuteNonQuery();
-                InsertEvent(batch, sequence, TicketEvents.New(TicketEvents.Updated, after, changes, now));
+                _outbox.Record(batch, sequence, TicketEvents.New(TicketEvents.Updated, after, changes, now));
                 return ((Ticket?)after, true);
             },
             cancellationToken);
         if (changed)
         {
-            _signal.Notify();
+            _outbox.Recorded();
         }
 
         return ticket;
-    }
-
-    public async Task<IReadOnlyList<TicketEvent>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken = default)
-    {
-        return await _database.Writer.WriteAsync<IReadOnlyList<TicketEvent>>(
-            batch =>
-            {
-                var select = batch.Command($"""
-                    SELECT {EventColumns} FROM ticket_events
-                    WHERE {Pending} AND next_attempt_at <= $now
-                    ORDER BY next_attempt_at, seq
-                    LIMIT $limit
-                    """);
-                select.Parameters.AddWithValue("$now", SqliteDatabase.FormatTimestamp(now));
-                select.Parameters.AddWithValue("$limit", limit);
-                var due = new List<TicketEvent>();
-                using (var reader = select.ExecuteReader())
-                {
-                    while (reader.Read())
-                    {
-                        due.Add(ReadEvent(reader));
-                    }
-                }
-
-                var hold = batch.Command("UPDATE ticket_events SET next_attempt_at = $until WHERE event_id = $eventId");
-                var until = SqliteDatabase.FormatTimestamp(now + lease);
-                foreach (var e in due)
-                {
-                    hold.Parameters.Clear();
-                    hold.Parameters.AddWithValue("$until", until);
-                    hold.Parameters.AddWithValue("$eventId", e.Id);
-                    hold.ExecuteNonQuery();
-                }
-
-                return due;
-            },
-            cancellationToken);
-    }
-
-    public async Task<DateTimeOffset?> NextAttemptAtAsync(CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT MIN(next_attempt_at) FROM ticket_events WHERE {Pending}";
-        return await command.ExecuteScalarAsync(cancellationToken) is string next ? SqliteDatabase.ParseTimestamp(next) : null;
-    }
-
-    public async Task RecordDeliveredAsync(string eventId, int attempts, DateTimeOffset deliveredAt, CancellationToken cancellationToken = default)
-    {
-        await _database.Writer.WriteAsync(
-            batch =>
-            {
-                var command = batch.Command("UPDATE ticket_events SET attempts = $attempts, delivered_at = $at, last_error = NULL WHERE event_id = $eventId");
-                command.Parameters.AddWithValue("$attempts", attempts);
-                command.Parameters.AddWithValue("$at", SqliteDatabase.FormatTimestamp(deliveredAt));
-                command.Parameters.AddWithValue("$eventId", eventId);
-                command.ExecuteNonQuery();
-            },
-            cancellationToken);
-    }
-
-    public async Task RecordFailedAsync(string eventId, int attempts, string error, DateTimeOffset? retryAt, DateTimeOffset failedAt, CancellationToken cancellationToken = default)
-    {
-        await _database.Writer.WriteAsync(
-            batch =>
-            {
-                var command = batch.Command("""
-                    UPDATE ticket_events
-                    SET attempts = $attempts, last_error = $error,
-                        next_attempt_at = COALESCE($retryAt, next_attempt_at),
-                        dead_at = CASE WHEN $retryAt IS NULL THEN $failedAt ELSE NULL END
-                    WHERE event_id = $eventId
-                    """);
-                command.Parameters.AddWithValue("$attempts", attempts);
-                command.Parameters.AddWithValue("$error", TicketTables.Error(error));
-                command.Parameters.AddWithValue("$retryAt", retryAt is { } next ? SqliteDatabase.FormatTimestamp(next) : DBNull.Value);
-                command.Parameters.AddWithValue("$failedAt", SqliteDatabase.FormatTimestamp(failedAt));
-                command.Parameters.AddWithValue("$eventId", eventId);
-                command.ExecuteNonQuery();
-            },
-            cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<TicketEvent>> ListEventsAsync(string state, int limit, CancellationToken cancellationToken = default)
-    {
-        var condition = StateCondition(state);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {EventColumns} FROM ticket_events WHERE {condition} ORDER BY seq DESC LIMIT $limit";
-        command.Parameters.AddWithValue("$limit", limit);
-        return await ReadEventsAsync(command, cancellationToken);
-    }
-
-    public async Task<long> CountEventsAsync(string state, CancellationToken cancellationToken = default)
-    {
-        var condition = StateCondition(state);
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM ticket_events WHERE {condition}";
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     private Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken) => _database.OpenConnectionAsync(cancellationToken);
@@ -295,20 +194,6 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
         command.Parameters.AddWithValue("$id", sequence);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadTicket(reader) : null;
-    }
-
-    private static void InsertEvent(SqliteWriteBatch batch, long ticketSequence, TicketEvent e)
-    {
-        var command = batch.Command("""
-            INSERT INTO ticket_events (event_id, ticket_id, type, payload, created_at, attempts, next_attempt_at)
-            VALUES ($eventId, $ticketId, $type, $payload, $createdAt, 0, $createdAt)
-            """);
-        command.Parameters.AddWithValue("$eventId", e.Id);
-        command.Parameters.AddWithValue("$ticketId", ticketSequence);
-        command.Parameters.AddWithValue("$type", e.Type);
-        command.Parameters.AddWithValue("$payload", e.Payload);
-        command.Parameters.AddWithValue("$createdAt", SqliteDatabase.FormatTimestamp(e.CreatedAt));
-        command.ExecuteNonQuery();
     }
 
     /// <summary>The WHERE clause for a query's filters, its parameters added to the command.</summary>
@@ -360,30 +245,6 @@ public sealed class SqliteTicketStore : ITicketStore, ITicketOutbox
         SqliteDatabase.ParseTimestamp(reader.GetString(10)),
         SqliteDatabase.ParseTimestamp(reader.GetString(11)),
         JsonSerializer.Deserialize<List<TicketQuestion>>(reader.GetString(12), Json) ?? []);
-
-    private static async Task<List<TicketEvent>> ReadEventsAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var events = new List<TicketEvent>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            events.Add(ReadEvent(reader));
-        }
-
-        return events;
-    }
-
-    private static TicketEvent ReadEvent(SqliteDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(2),
-        TicketNumber.Format(reader.GetInt64(1)),
-        reader.GetString(3),
-        SqliteDatabase.ParseTimestamp(reader.GetString(4)),
-        reader.GetInt32(5),
-        SqliteDatabase.ParseTimestamp(reader.GetString(6)),
-        NullableString(reader, 7) is { } delivered ? SqliteDatabase.ParseTimestamp(delivered) : null,
-        NullableString(reader, 8) is { } dead ? SqliteDatabase.ParseTimestamp(dead) : null,
-        NullableString(reader, 9));
 
     private static string? NullableString(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -8,7 +8,7 @@ public sealed class MemoryTicketStoreContractTests : TicketStoreContractTests
 {
     protected override (ITicketStore Tickets, ITicketOutbox Outbox) CreateStore(TimeProvider time)
     {
-        var store = new MemoryTicketStore(time);
-        return (store, store);
+        var outbox = new MemoryTicketOutbox();
+        return (new MemoryTicketStore(outbox, time), outbox);
     }
 }

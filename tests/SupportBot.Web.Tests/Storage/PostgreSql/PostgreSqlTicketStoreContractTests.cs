@@ -16,8 +16,9 @@ public sealed class PostgreSqlTicketStoreContractTests : TicketStoreContractTest
 
     protected override (ITicketStore Tickets, ITicketOutbox Outbox) CreateStore(TimeProvider time)
     {
-        var store = new PostgreSqlTicketStore(_database!.Open(), time);
-        return (store, store);
+        var database = _database!.Open();
+        var outbox = new PostgreSqlTicketOutbox(database);
+        return (new PostgreSqlTicketStore(database, outbox, time), outbox);
     }
 
     [Fact]

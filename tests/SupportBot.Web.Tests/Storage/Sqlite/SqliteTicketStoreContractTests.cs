@@ -14,8 +14,9 @@ public sealed class SqliteTicketStoreContractTests : TicketStoreContractTests, I
 
     protected override (ITicketStore Tickets, ITicketOutbox Outbox) CreateStore(TimeProvider time)
     {
-        var store = new SqliteTicketStore(new SqliteDatabase(_database.Path), time);
-        return (store, store);
+        var database = new SqliteDatabase(_database.Path);
+        var outbox = new SqliteTicketOutbox(database);
+        return (new SqliteTicketStore(database, outbox, time), outbox);
     }
 
     [Fact]
