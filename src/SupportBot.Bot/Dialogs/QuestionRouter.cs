@@ -35,7 +35,7 @@ public sealed class QuestionRouter(
     public bool IsChoice(string text) =>
         _byQuestion.ContainsKey(TextNormalizer.Normalize(text)) || replies.FindCategory(text) is not null || BotTexts.IsChoice(text, t => t.TalkToPerson);
 
-    public async Task RouteAsync(DialogContext dialogs, string text, CancellationToken cancellationToken)
+    public async Task RouteAsync(DialogTurn dialogs, string text, CancellationToken cancellationToken)
     {
         var normalized = TextNormalizer.Normalize(text);
         if (replies.FindCategory(text) is { } category)
@@ -95,7 +95,7 @@ public sealed class QuestionRouter(
         }
     }
 
-    private Task SmallTalkAsync(DialogContext dialogs, string intent, CancellationToken cancellationToken) => intent switch
+    private Task SmallTalkAsync(DialogTurn dialogs, string intent, CancellationToken cancellationToken) => intent switch
     {
         Intents.Help => dialogs.Turn.SendActivityAsync(replies.Help(dialogs.Texts), cancellationToken),
         Intents.HumanAgent => handoff.RequestedAsync(dialogs, cancellationToken),
@@ -108,7 +108,7 @@ public sealed class QuestionRouter(
         return turn.SendActivityAsync(Replies.SmallTalk(texts, knowledgeBase.FindSmallTalk(intent)!), cancellationToken);
     }
 
-    private Task BeginAnswerAsync(DialogContext dialogs, FaqEntry entry, IntentRanking ranking, string? platform, CancellationToken cancellationToken)
+    private Task BeginAnswerAsync(DialogTurn dialogs, FaqEntry entry, IntentRanking ranking, string? platform, CancellationToken cancellationToken)
     {
         // After a confident answer the runners-up are near zero and mostly noise; the entries a
         // person linked to this one come before them.

@@ -46,7 +46,7 @@ public static class DirectLineRegistration
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<IOptions<StorageOptions>>().Value.IsPostgreSql
             ? sp.GetRequiredService<PostgreSqlConversationNotifier>()
             : (IHostedService)new NoBackgroundWork());
-        services.AddSingleton<ConversationLog>();
+        services.AddSingleton<ActivityHistory>();
         services.AddSingleton<DirectLineChannel>();
         services.AddSingleton<OpenActivityStreams>();
         services.AddSingleton<ConversationPostLimits>();
