@@ -73,7 +73,7 @@ public sealed class DecisionPolicyTests
     }
 
     private static IntentRanking Ranking(params (string Intent, float P)[] scores) =>
-        new("text", scores.OrderByDescending(s => s.P).Select(s => new IntentScore(s.Intent, s.P)).ToList());
+        new("text", scores.OrderByDescending(s => s.P).Select(s => new IntentProbability(s.Intent, s.P)).ToList());
 
     private static FaqEntry Entry(string id) => new(id, "Kakao Login", id, "answer", [], new Dictionary<string, string>());
 }
