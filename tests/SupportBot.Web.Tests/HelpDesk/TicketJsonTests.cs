@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using SupportBot.Bot.Tickets;
-using SupportBot.Web.HelpDesk;
 
 namespace SupportBot.Web.Tests.HelpDesk;
 
