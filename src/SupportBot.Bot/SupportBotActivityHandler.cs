@@ -32,7 +32,7 @@ public sealed class SupportBotActivityHandler(
 
     private static readonly HashSet<string> HelpCommands = new(StringComparer.Ordinal) { "help", "menu", "도움말", "메뉴" };
 
-    private readonly IStatePropertyAccessor<DialogState> _dialogState = conversationState.CreateProperty<DialogState>(nameof(DialogState));
+    private readonly IStatePropertyAccessor<SupportDialogState> _dialogState = conversationState.CreateProperty<SupportDialogState>(SupportDialogState.PropertyName);
     private readonly Dictionary<string, IDialog> _dialogs = dialogs.ToDictionary(d => d.Id, StringComparer.Ordinal);
 
     public override async Task OnTurnAsync(ITurnContext turnContext, CancellationToken cancellationToken = default)
@@ -57,9 +57,9 @@ public sealed class SupportBotActivityHandler(
     {
         var text = turnContext.Activity.Text?.Trim() ?? string.Empty;
         var command = TextNormalizer.Normalize(text);
-        var state = await _dialogState.GetAsync(turnContext, () => new DialogState(), cancellationToken);
+        var state = await _dialogState.GetAsync(turnContext, () => new SupportDialogState(), cancellationToken);
         state.Language = ConversationLanguage.Choose(text, turnContext.Activity.Locale, state.Language, AnswersTheBot(state, command));
-        var dialogs = new DialogContext(turnContext, state, _dialogs);
+        var dialogs = new DialogTurn(turnContext, state, _dialogs);
         var texts = dialogs.Texts;
         if (command.Length == 0)
         {
@@ -77,7 +77,7 @@ public sealed class SupportBotActivityHandler(
         await SaveInsightsAsync(turnContext, state, cancellationToken);
     }
 
-    private async Task HandleMessageAsync(DialogContext dialogs, string text, string command, CancellationToken cancellationToken)
+    private async Task HandleMessageAsync(DialogTurn dialogs, string text, string command, CancellationToken cancellationToken)
     {
         var turnContext = dialogs.Turn;
         var texts = dialogs.Texts;
@@ -108,7 +108,7 @@ public sealed class SupportBotActivityHandler(
     /// button, anything the handoff asks for (an email, a summary), or a short reply to another
     /// dialog ("Android", "yes"). A longer English sentence is a new question, answered in English.
     /// </summary>
-    private bool AnswersTheBot(DialogState state, string normalized) =>
+    private bool AnswersTheBot(SupportDialogState state, string normalized) =>
         normalized.Length == 0
         || router.IsChoice(normalized)
         || (state.Stack.Count > 0 && (state.Stack[^1].DialogId == HandoffDialog.DialogId || normalized.Split(' ').Length <= MaxShortReplyWords));
@@ -117,7 +117,7 @@ public sealed class SupportBotActivityHandler(
     /// Saves what this turn asked or changed, after the replies are sent. The insights are for the
     /// dashboard, not the user: a failure to save them is logged, never the user's problem.
     /// </summary>
-    private async Task SaveInsightsAsync(ITurnContext turnContext, DialogState state, CancellationToken cancellationToken)
+    private async Task SaveInsightsAsync(ITurnContext turnContext, SupportDialogState state, CancellationToken cancellationToken)
     {
         var log = state.Log;
         if (log.Unsaved.Count == 0)
@@ -139,8 +139,8 @@ public sealed class SupportBotActivityHandler(
             q.ClosestEntryId,
             q.Feedback switch
             {
-                ConversationLog.Helped => QuestionFeedback.Helpful,
-                ConversationLog.NotHelpedFeedback => QuestionFeedback.Unhelpful,
+                QuestionLog.Helped => QuestionFeedback.Helpful,
+                QuestionLog.NotHelpedFeedback => QuestionFeedback.Unhelpful,
                 _ => null,
             })).ToList();
         log.Unsaved.Clear();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SupportBot.Core.Classification;
@@ -16,6 +17,7 @@ public sealed class CliContext(CommandLine line, ILoggerFactory loggers)
     public ILoggerFactory Loggers { get; } = loggers;
 
     private TrainingDataPaths? _data;
+    private IConfiguration? _settings;
 
     // Found on first use, so a usage error is reported as one even outside a checkout.
     // The same names as the web host's configuration keys, as environment variables.
@@ -48,6 +50,10 @@ public sealed class CliContext(CommandLine line, ILoggerFactory loggers)
 
     public KnowledgeBase LoadKnowledgeBase() => TrainingDataLoader.LoadKnowledgeBase(Data);
 
+    /// <summary>The host's configuration: --settings FILE, else the host's appsettings.json (see <see cref="HostSettings.Locate"/>), and the environment.</summary>
+    public IConfiguration Settings => _settings ??= HostSettings.Load(HostSettings.Locate(Line.Option("settings"), Data));
+
+    /// <summary>The decision policy with the host's <c>Classifier:Decision</c> thresholds.</summary>
     public DecisionPolicy Policy(KnowledgeBase knowledgeBase) =>
-        new(Options.Create(new DecisionOptions()), knowledgeBase);
+        new(Options.Create(HostSettings.Decision(Settings)), knowledgeBase);
 }

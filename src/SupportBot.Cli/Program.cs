@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SupportBot.Cli;
 using SupportBot.Cli.Commands;
 using SupportBot.Core.Knowledge;
@@ -14,8 +15,10 @@ const string Usage = """
       compare   [--folds K] [--pipeline NAME] [--languages per-language|shared]
                                              cross-validate the candidate pipelines on training data
 
-    Common options: --data DIR (training-data/), --model FILE (models/intent-model.zip).
-    Environment: Classifier__TrainingDataPath, Classifier__ModelPath.
+    Common options: --data DIR (training-data/), --model FILE (models/intent-model.zip),
+                    --settings FILE (the web host's appsettings.json, found beside the training data).
+    Environment: Classifier__TrainingDataPath, Classifier__ModelPath, and the host's settings such as
+                 Classifier__Decision__AnswerThreshold (the thresholds the bot and the REST API use).
     """;
 
 using var loggers = LoggerFactory.Create(logging => logging
@@ -48,6 +51,11 @@ catch (UsageException ex)
     Console.Error.WriteLine($"supportbot: {ex.Message}");
     Console.Error.WriteLine(Usage);
     return 2;
+}
+catch (OptionsValidationException ex)
+{
+    Console.Error.WriteLine($"supportbot: invalid settings: {ex.Message}");
+    return 1;
 }
 catch (KnowledgeBaseException ex)
 {

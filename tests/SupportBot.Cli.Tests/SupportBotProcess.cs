@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Text;
 using SupportBot.Core.Knowledge;
 
@@ -23,9 +24,16 @@ public static class SupportBotProcess
     /// <summary>The repository's training data, found above the test output folder.</summary>
     public static TrainingDataPaths RepositoryData { get; } = TrainingDataPaths.Locate(startDirectory: AppContext.BaseDirectory);
 
-    public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "supportbot.dll");
+    /// <summary>
+    /// The copy beside the tests, or the one the test assembly names (metadata <c>SupportBotCli</c>): a test
+    /// project on the ASP.NET Core framework has no copies of the libraries that framework brings, which the CLI needs.
+    /// </summary>
+    public static string Dll { get; } =
+        typeof(SupportBotProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "SupportBotCli")?.Value
+        ?? Path.Combine(AppContext.BaseDirectory, "supportbot.dll");
 
-    public static CliRun Run(IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null)
+    /// <param name="environment">Environment variables for this run only (host settings such as <c>Classifier__Decision__AnswerThreshold</c>).</param>
+    public static CliRun Run(IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (!File.Exists(Dll))
         {
@@ -52,6 +60,10 @@ public static class SupportBotProcess
         // Runs in the temp folder, outside any checkout. Only the command line says where data and model are, never the developer's environment.
         start.Environment.Remove("Classifier__TrainingDataPath");
         start.Environment.Remove("Classifier__ModelPath");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("supportbot did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -8,8 +8,8 @@ public interface IDialog
 {
     string Id { get; }
 
-    Task BeginAsync(DialogContext dialogs, DialogFrame frame, CancellationToken cancellationToken);
+    Task BeginAsync(DialogTurn dialogs, DialogFrame frame, CancellationToken cancellationToken);
 
     /// <summary>Handles a message; returns false when the message is something else (a new question), after ending itself.</summary>
-    Task<bool> ContinueAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken);
+    Task<bool> ContinueAsync(DialogTurn dialogs, DialogFrame frame, string text, CancellationToken cancellationToken);
 }

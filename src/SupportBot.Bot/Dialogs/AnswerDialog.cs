@@ -33,7 +33,7 @@ public sealed class AnswerDialog(KnowledgeBase knowledgeBase, Replies replies, H
         return arguments;
     }
 
-    public async Task BeginAsync(DialogContext dialogs, DialogFrame frame, CancellationToken cancellationToken)
+    public async Task BeginAsync(DialogTurn dialogs, DialogFrame frame, CancellationToken cancellationToken)
     {
         var entry = Entry(frame);
         if (entry.DependsOnPlatform && frame.Get(PlatformKey) is null)
@@ -47,7 +47,7 @@ public sealed class AnswerDialog(KnowledgeBase knowledgeBase, Replies replies, H
         await AnswerAsync(dialogs, frame, entry, frame.Get(PlatformKey), cancellationToken);
     }
 
-    public async Task<bool> ContinueAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
+    public async Task<bool> ContinueAsync(DialogTurn dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {
         var entry = Entry(frame);
         if (frame.Step == AskPlatform)
@@ -93,7 +93,7 @@ public sealed class AnswerDialog(KnowledgeBase knowledgeBase, Replies replies, H
         }
     }
 
-    private async Task AnswerAsync(DialogContext dialogs, DialogFrame frame, FaqEntry entry, string? platform, CancellationToken cancellationToken)
+    private async Task AnswerAsync(DialogTurn dialogs, DialogFrame frame, FaqEntry entry, string? platform, CancellationToken cancellationToken)
     {
         frame.Step = AskFeedback;
         frame.Retries = 0;

@@ -25,13 +25,13 @@ public sealed class ClarifyDialog(KnowledgeBase knowledgeBase, HandoffOffers han
         return arguments;
     }
 
-    public Task BeginAsync(DialogContext dialogs, DialogFrame frame, CancellationToken cancellationToken)
+    public Task BeginAsync(DialogTurn dialogs, DialogFrame frame, CancellationToken cancellationToken)
     {
         TurnOutcome.Mark(dialogs.Turn, TurnOutcome.Clarified);
         return dialogs.Turn.SendActivityAsync(Replies.Clarify(dialogs.Texts, Candidates(frame)), cancellationToken);
     }
 
-    public async Task<bool> ContinueAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
+    public async Task<bool> ContinueAsync(DialogTurn dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {
         var candidates = Candidates(frame);
         dialogs.End(frame);

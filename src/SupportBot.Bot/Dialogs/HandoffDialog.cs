@@ -45,7 +45,7 @@ public sealed class HandoffDialog(
 
     public static Dictionary<string, string> Arguments(string reason) => new() { [ReasonKey] = reason };
 
-    public async Task BeginAsync(DialogContext dialogs, DialogFrame frame, CancellationToken cancellationToken)
+    public async Task BeginAsync(DialogTurn dialogs, DialogFrame frame, CancellationToken cancellationToken)
     {
         dialogs.Log.ResetTriggers();
         TurnOutcome.Mark(dialogs.Turn, TurnOutcome.Handoff);
@@ -65,7 +65,7 @@ public sealed class HandoffDialog(
         await dialogs.Turn.SendActivityAsync(Replies.WithChoices(offer, [texts.Yes, texts.No]), cancellationToken);
     }
 
-    public async Task<bool> ContinueAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
+    public async Task<bool> ContinueAsync(DialogTurn dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {
         var handled = await (frame.Step switch
         {
@@ -83,7 +83,7 @@ public sealed class HandoffDialog(
         return handled;
     }
 
-    private async Task<bool> ConfirmAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
+    private async Task<bool> ConfirmAsync(DialogTurn dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {
         var turn = dialogs.Turn;
         switch (Confirmation.Read(text))
@@ -110,7 +110,7 @@ public sealed class HandoffDialog(
         }
     }
 
-    private async Task<bool> EmailAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
+    private async Task<bool> EmailAsync(DialogTurn dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {
         var known = frame.Get(KnownEmailKey);
         var email = known is not null && BotTexts.IsChoice(text, t => t.Skip) ? known : ContactEmail.Normalize(text);
@@ -135,7 +135,7 @@ public sealed class HandoffDialog(
         return true;
     }
 
-    private async Task<bool> SummaryAsync(DialogContext dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
+    private async Task<bool> SummaryAsync(DialogTurn dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {
         var summary = BotTexts.IsChoice(text, t => t.Skip) ? null : OneLine(text);
         var email = frame.Get(EmailKey) ?? throw new InvalidOperationException("The handoff reached the summary without an email.");
@@ -179,7 +179,7 @@ public sealed class HandoffDialog(
     }
 
     /// <summary>Ends the handoff with the limit's message when the user already opened the most tickets the window allows.</summary>
-    private async Task<bool> RefuseOverLimitAsync(DialogContext dialogs, DialogFrame frame, CancellationToken cancellationToken)
+    private async Task<bool> RefuseOverLimitAsync(DialogTurn dialogs, DialogFrame frame, CancellationToken cancellationToken)
     {
         var activity = dialogs.Turn.Activity;
         var limit = options.Value;

@@ -8,18 +8,18 @@ namespace SupportBot.Bot.Dialogs;
 /// <summary>
 /// When the bot offers a person: on request, after the second answer in a conversation that did
 /// not help, and after the second question in a row it could not answer. The counts are in the
-/// conversation's <see cref="ConversationLog"/>.
+/// conversation's <see cref="QuestionLog"/>.
 /// </summary>
 public sealed class HandoffOffers(Replies replies)
 {
     public const int FallbacksBeforeOffer = 2;
     public const int NotHelpedBeforeOffer = 2;
 
-    public Task RequestedAsync(DialogContext dialogs, CancellationToken cancellationToken) =>
+    public Task RequestedAsync(DialogTurn dialogs, CancellationToken cancellationToken) =>
         dialogs.BeginAsync(HandoffDialog.DialogId, HandoffDialog.Arguments(HandoffReason.Requested), cancellationToken);
 
     /// <summary>The fallback, or after the second in a row, the fallback's apology and the offer.</summary>
-    public async Task FallbackAsync(DialogContext dialogs, CancellationToken cancellationToken)
+    public async Task FallbackAsync(DialogTurn dialogs, CancellationToken cancellationToken)
     {
         TurnOutcome.Mark(dialogs.Turn, TurnOutcome.Fallback);
         if (dialogs.Log.ConsecutiveFallbacks < FallbacksBeforeOffer)
@@ -33,7 +33,7 @@ public sealed class HandoffOffers(Replies replies)
     }
 
     /// <summary>After "No, that did not help": the next-best entries, or after the second such answer, the offer.</summary>
-    public Task NotHelpedAsync(DialogContext dialogs, IReadOnlyList<FaqEntry> alternatives, CancellationToken cancellationToken) =>
+    public Task NotHelpedAsync(DialogTurn dialogs, IReadOnlyList<FaqEntry> alternatives, CancellationToken cancellationToken) =>
         dialogs.Log.NotHelped < NotHelpedBeforeOffer
             ? dialogs.Turn.SendActivityAsync(Replies.Alternatives(dialogs.Texts, alternatives), cancellationToken)
             : dialogs.BeginAsync(HandoffDialog.DialogId, HandoffDialog.Arguments(HandoffReason.NotHelped), cancellationToken);

@@ -25,19 +25,12 @@ public sealed class QuestionRouter(
 {
     private const int Alternatives = 3;
 
-    /// <summary>A runner-up this likely is offered after "No" before the related entries.</summary>
-    private const float LikelyAlternative = 0.05f;
-
-    private readonly Dictionary<string, FaqEntry> _byQuestion = knowledgeBase.Entries
-        .GroupBy(e => TextNormalizer.Normalize(e.Question)).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-
     /// <summary>Whether a message is one of the bot's buttons: an FAQ question, a topic or "Talk to a person".</summary>
     public bool IsChoice(string text) =>
-        _byQuestion.ContainsKey(TextNormalizer.Normalize(text)) || replies.FindCategory(text) is not null || BotTexts.IsChoice(text, t => t.TalkToPerson);
+        knowledgeBase.FindByQuestion(text) is not null || replies.FindCategory(text) is not null || BotTexts.IsChoice(text, t => t.TalkToPerson);
 
-    public async Task RouteAsync(DialogContext dialogs, string text, CancellationToken cancellationToken)
+    public async Task RouteAsync(DialogTurn dialogs, string text, CancellationToken cancellationToken)
     {
-        var normalized = TextNormalizer.Normalize(text);
         if (replies.FindCategory(text) is { } category)
         {
             await dialogs.Turn.SendActivityAsync(replies.Browse(dialogs.Texts, category), cancellationToken);
@@ -56,15 +49,7 @@ public sealed class QuestionRouter(
         var score = ranking.Top.Probability;
         var closest = ranking.Scores.Where(s => knowledgeBase.IsFaqEntry(s.Intent)).Select(s => s.Intent).FirstOrDefault();
 
-        // A button sends the canonical question: answer that entry, whatever the ranking says.
-        if (_byQuestion.TryGetValue(normalized, out var picked))
-        {
-            dialogs.Log.Asked(text, AnswerService.OutcomeName(DecisionKind.Answer), picked.Id, score, closest);
-            await BeginAnswerAsync(dialogs, picked, ranking, platform, cancellationToken);
-            return;
-        }
-
-        var decision = policy.Decide(ranking);
+        var decision = policy.DecideQuestion(ranking);
         logger.LogInformation(
             "Decision {Decision} for {Intent} at {Probability:F2} in {ConversationId}",
             decision.Kind, ranking.Top.Intent, ranking.Top.Probability, dialogs.Turn.Activity.Conversation?.Id);
@@ -95,7 +80,7 @@ public sealed class QuestionRouter(
         }
     }
 
-    private Task SmallTalkAsync(DialogContext dialogs, string intent, CancellationToken cancellationToken) => intent switch
+    private Task SmallTalkAsync(DialogTurn dialogs, string intent, CancellationToken cancellationToken) => intent switch
     {
         Intents.Help => dialogs.Turn.SendActivityAsync(replies.Help(dialogs.Texts), cancellationToken),
         Intents.HumanAgent => handoff.RequestedAsync(dialogs, cancellationToken),
@@ -108,16 +93,9 @@ public sealed class QuestionRouter(
         return turn.SendActivityAsync(Replies.SmallTalk(texts, knowledgeBase.FindSmallTalk(intent)!), cancellationToken);
     }
 
-    private Task BeginAnswerAsync(DialogContext dialogs, FaqEntry entry, IntentRanking ranking, string? platform, CancellationToken cancellationToken)
+    private Task BeginAnswerAsync(DialogTurn dialogs, FaqEntry entry, IntentRanking ranking, string? platform, CancellationToken cancellationToken)
     {
-        // After a confident answer the runners-up are near zero and mostly noise; the entries a
-        // person linked to this one come before them.
-        var ranked = ranking.Scores.Where(s => s.Intent != entry.Id && knowledgeBase.IsFaqEntry(s.Intent)).ToList();
-        var alternatives = ranked.Where(s => s.Probability >= LikelyAlternative).Select(s => s.Intent)
-            .Concat(entry.Related)
-            .Concat(ranked.Select(s => s.Intent))
-            .Distinct()
-            .Take(Alternatives);
+        var alternatives = policy.Alternatives(entry, ranking, Alternatives);
         return dialogs.BeginAsync(AnswerDialog.DialogId, AnswerDialog.Arguments(entry.Id, alternatives, platform), cancellationToken);
     }
 }

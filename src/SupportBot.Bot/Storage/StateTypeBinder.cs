@@ -18,6 +18,16 @@ public sealed class StateTypeBinder : ISerializationBinder
     public static IReadOnlyList<string> AllowedAssemblyPrefixes { get; } =
         ["SupportBot.", "Microsoft.Bot.", "System.Private.CoreLib", "System.Collections", "Newtonsoft.Json"];
 
+    /// <summary>
+    /// Types renamed since conversations were stored: the old full name, still written in their
+    /// <c>$type</c>, read as the new type (written under the new name on the next save).
+    /// </summary>
+    private static readonly Dictionary<string, Type> Renamed = new(StringComparer.Ordinal)
+    {
+        ["SupportBot.Bot.Conversation.DialogState"] = typeof(Conversation.SupportDialogState),
+        ["SupportBot.Bot.Conversation.ConversationLog"] = typeof(Conversation.QuestionLog),
+    };
+
     private readonly DefaultSerializationBinder _names = new();
     private readonly ConcurrentDictionary<(string? Assembly, string Type), Type> _resolved = new();
 
@@ -30,6 +40,11 @@ public sealed class StateTypeBinder : ISerializationBinder
         if (_resolved.TryGetValue((assemblyName, typeName), out var cached))
         {
             return cached;
+        }
+
+        if (Renamed.TryGetValue(typeName, out var renamed) && assemblyName == renamed.Assembly.GetName().Name)
+        {
+            return _resolved.GetOrAdd((assemblyName, typeName), renamed);
         }
 
         var qualifiedName = assemblyName is null ? typeName : $"{typeName}, {assemblyName}";

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace SupportBot.Bot.Tickets;
 
@@ -38,6 +39,7 @@ public static class TicketEvents
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { TicketView.WithoutUser } },
     };
 
     /// <summary>A new pending event, due at once. The body is fixed now: every retry sends the same bytes.</summary>
@@ -48,17 +50,7 @@ public static class TicketEvents
             id,
             type,
             now.ToUniversalTime(),
-            new EventTicket(
-                ticket.Number,
-                ticket.Status,
-                ticket.Assignee,
-                ticket.Email,
-                ticket.Summary,
-                ticket.Reason,
-                ticket.Requester.ChannelId,
-                ticket.Requester.ConversationId,
-                ticket.CreatedAt.ToUniversalTime(),
-                ticket.UpdatedAt.ToUniversalTime()),
+            TicketView.From(ticket) with { CreatedAt = ticket.CreatedAt.ToUniversalTime(), UpdatedAt = ticket.UpdatedAt.ToUniversalTime() },
             changes);
         return new TicketEvent(id, type, ticket.Number, JsonSerializer.Serialize(body, Json), now, 0, now, null, null, null);
     }
@@ -84,20 +76,8 @@ public static class TicketEvents
         string Id,
         string Type,
         DateTimeOffset CreatedAt,
-        EventTicket Ticket,
+        TicketView Ticket,
         [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, FieldChange>? Changes);
-
-    private sealed record EventTicket(
-        string Number,
-        string Status,
-        string? Assignee,
-        string Email,
-        string? Summary,
-        string Reason,
-        string ChannelId,
-        string ConversationId,
-        DateTimeOffset CreatedAt,
-        DateTimeOffset UpdatedAt);
 }
 
 /// <summary>One field's value before and after an update.</summary>

@@ -18,8 +18,13 @@ public sealed class AnswerService(IIntentClassifier classifier, DecisionPolicy p
     /// </param>
     public AnswerResult Ask(string? question, int top = 3, string? language = null)
     {
-        var decision = policy.Decide(classifier.Rank(question));
-        var matches = decision.Ranking.Scores
+        var decision = policy.DecideQuestion(classifier.Rank(question));
+
+        // The answered entry first: a canonical question is answered even when another entry ranks higher.
+        var ranked = decision.Kind == DecisionKind.Answer
+            ? decision.Candidates.Concat(decision.Ranking.Scores.Where(s => s.Intent != decision.Intent))
+            : decision.Ranking.Scores;
+        var matches = ranked
             .Select(s => (Entry: knowledgeBase.Find(s.Intent), s.Probability))
             .Where(m => m.Entry is not null)
             .Take(Math.Clamp(top, 1, MaxTop))

@@ -17,7 +17,7 @@ public enum DecisionKind
 }
 
 /// <summary>A decision with the intents it concerns: the answer, the candidates to clarify, or the small-talk intent.</summary>
-public sealed record Decision(DecisionKind Kind, IReadOnlyList<IntentScore> Candidates, IntentRanking Ranking)
+public sealed record Decision(DecisionKind Kind, IReadOnlyList<IntentProbability> Candidates, IntentRanking Ranking)
 {
     /// <summary>The intent acted upon: the answered entry, the best candidate, the small-talk intent; null on fallback.</summary>
     public string? Intent => Kind == DecisionKind.Fallback || Candidates.Count == 0 ? null : Candidates[0].Intent;

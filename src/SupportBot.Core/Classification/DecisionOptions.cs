@@ -34,4 +34,8 @@ public sealed class DecisionOptions
     /// <summary>A small-talk intent needs this probability to be taken as small talk.</summary>
     [Range(0.0, 1.0)]
     public float SmallTalkThreshold { get; set; } = 0.4f;
+
+    /// <summary>After an answer, a runner-up entry this likely is offered (on "No") before the entries related to the answer.</summary>
+    [Range(0.0, 1.0)]
+    public float AlternativeThreshold { get; set; } = 0.05f;
 }

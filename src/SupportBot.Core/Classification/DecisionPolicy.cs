@@ -3,13 +3,29 @@ using SupportBot.Core.Knowledge;
 
 namespace SupportBot.Core.Classification;
 
-/// <summary>The one decision function: ranking in, answer / clarify / small talk / fallback out.</summary>
+/// <summary>
+/// The one decision function: ranking in, answer / clarify / small talk / fallback out. The bot,
+/// <c>POST /api/v1/answers</c> and <c>supportbot ask</c> decide a question with <see cref="DecideQuestion"/>.
+/// </summary>
 public sealed class DecisionPolicy(IOptions<DecisionOptions> options, KnowledgeBase knowledgeBase)
 {
     private readonly DecisionOptions _options = options.Value;
 
     public DecisionOptions Options => _options;
 
+    /// <summary>
+    /// What to do with a user's question: a canonical FAQ question word for word (a button sends it)
+    /// answers its entry whatever the ranking says; anything else is decided by <see cref="Decide"/>.
+    /// </summary>
+    public Decision DecideQuestion(IntentRanking ranking) =>
+        knowledgeBase.FindByQuestion(ranking.Text) is { } asked
+            ? new Decision(DecisionKind.Answer, [new IntentProbability(asked.Id, ranking.ProbabilityOf(asked.Id))], ranking)
+            : Decide(ranking);
+
+    /// <summary>
+    /// The ranking alone decides: what evaluation measures, where a canonical question answered by
+    /// its words (the cross-validated set has them) would say nothing of the model.
+    /// </summary>
     public Decision Decide(IntentRanking ranking)
     {
         var top = ranking.Top;
@@ -41,6 +57,24 @@ public sealed class DecisionPolicy(IOptions<DecisionOptions> options, KnowledgeB
             .Where((s, i) => i == 0 || s.Probability >= _options.CandidateThreshold)
             .ToList();
         return new Decision(DecisionKind.Clarify, candidates, ranking);
+    }
+
+    /// <summary>
+    /// The entries offered after an answer when the user says it did not help: runners-up at or above
+    /// <see cref="DecisionOptions.AlternativeThreshold"/>, then the entries a person linked to the
+    /// answer, then the rest of the ranking.
+    /// </summary>
+    public IReadOnlyList<string> Alternatives(FaqEntry answered, IntentRanking ranking, int count)
+    {
+        // After a confident answer the runners-up are near zero and mostly noise; the entries a
+        // person linked to this one come before them.
+        var ranked = ranking.Scores.Where(s => s.Intent != answered.Id && knowledgeBase.IsFaqEntry(s.Intent)).ToList();
+        return ranked.Where(s => s.Probability >= _options.AlternativeThreshold).Select(s => s.Intent)
+            .Concat(answered.Related)
+            .Concat(ranked.Select(s => s.Intent))
+            .Distinct()
+            .Take(count)
+            .ToList();
     }
 
     private static Decision Fallback(IntentRanking ranking) => new(DecisionKind.Fallback, [], ranking);

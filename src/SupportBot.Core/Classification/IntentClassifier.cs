@@ -63,7 +63,7 @@ public sealed class IntentClassifier : IIntentClassifier
         if (normalized.Length == 0)
         {
             // Nothing to classify: certain it is not a question we can answer.
-            return new IntentRanking(normalized, [new IntentScore(Intents.OutOfScope, 1f)]);
+            return new IntentRanking(normalized, [new IntentProbability(Intents.OutOfScope, 1f)]);
         }
 
         var model = _korean is not null && Language.IsKorean(normalized) ? _korean : _english;

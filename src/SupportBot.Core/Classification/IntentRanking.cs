@@ -1,12 +1,12 @@
 namespace SupportBot.Core.Classification;
 
 /// <summary>An intent and the probability the classifier gives it.</summary>
-public readonly record struct IntentScore(string Intent, float Probability);
+public readonly record struct IntentProbability(string Intent, float Probability);
 
 /// <summary>Every intent ranked for one utterance, most probable first.</summary>
-public sealed record IntentRanking(string Text, IReadOnlyList<IntentScore> Scores)
+public sealed record IntentRanking(string Text, IReadOnlyList<IntentProbability> Scores)
 {
-    public IntentScore Top => Scores.Count > 0 ? Scores[0] : new IntentScore(Core.Knowledge.Intents.OutOfScope, 1f);
+    public IntentProbability Top => Scores.Count > 0 ? Scores[0] : new IntentProbability(Core.Knowledge.Intents.OutOfScope, 1f);
 
     public float ProbabilityOf(string intent)
     {

@@ -32,14 +32,14 @@ internal sealed class MlModel
     }
 
     /// <summary>Every label with its probability, unsorted, for text already normalised.</summary>
-    public IntentScore[] Score(string normalized)
+    public IntentProbability[] Score(string normalized)
     {
         if (!_engines.TryTake(out var predictor))
         {
             predictor = new Predictor(_ml.Model.CreatePredictionEngine<UtteranceRow, ScoreRow>(_model));
         }
 
-        var scored = new IntentScore[Labels.Length];
+        var scored = new IntentProbability[Labels.Length];
         try
         {
             // The input and output rows go back to the pool with their engine: ranking runs on
@@ -49,7 +49,7 @@ internal sealed class MlModel
             var scores = predictor.Output.Score;
             for (var i = 0; i < scored.Length; i++)
             {
-                scored[i] = new IntentScore(Labels[i], scores[i]);
+                scored[i] = new IntentProbability(Labels[i], scores[i]);
             }
         }
         finally

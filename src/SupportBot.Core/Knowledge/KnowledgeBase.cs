@@ -1,3 +1,5 @@
+using SupportBot.Core.Text;
+
 namespace SupportBot.Core.Knowledge;
 
 /// <summary>The validated FAQ entries and small-talk intents, looked up by id and browsed by category.</summary>
@@ -5,6 +7,7 @@ public sealed class KnowledgeBase
 {
     private readonly Dictionary<string, FaqEntry> _entries;
     private readonly Dictionary<string, SmallTalkIntent> _smallTalk;
+    private readonly Dictionary<string, FaqEntry> _byQuestion;
 
     public KnowledgeBase(IEnumerable<FaqEntry> entries, IEnumerable<SmallTalkIntent> smallTalk)
     {
@@ -12,6 +15,8 @@ public sealed class KnowledgeBase
         _entries = Entries.ToDictionary(e => e.Id, StringComparer.Ordinal);
         _smallTalk = smallTalk.ToDictionary(s => s.Id, StringComparer.Ordinal);
         Categories = Entries.Select(e => e.Category).Distinct().ToList();
+        _byQuestion = Entries.GroupBy(e => TextNormalizer.Normalize(e.Question))
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
     }
 
     /// <summary>Every FAQ entry, in the FAQ's order.</summary>
@@ -23,6 +28,9 @@ public sealed class KnowledgeBase
     public IReadOnlyCollection<SmallTalkIntent> SmallTalk => _smallTalk.Values;
 
     public FaqEntry? Find(string id) => _entries.GetValueOrDefault(id);
+
+    /// <summary>The entry whose canonical question the text is, word for word once normalized (a button sends it); null when none.</summary>
+    public FaqEntry? FindByQuestion(string? text) => _byQuestion.GetValueOrDefault(TextNormalizer.Normalize(text));
 
     public SmallTalkIntent? FindSmallTalk(string id) => _smallTalk.GetValueOrDefault(id);
 

@@ -1,41 +1,6 @@
-using System.Text.Json.Serialization;
 using SupportBot.Bot.Tickets;
 
 namespace SupportBot.Web.HelpDesk;
-
-/// <summary>A ticket as the help desk sees it; one ticket (GET by number) comes with its question log and transcript, a list without.</summary>
-public sealed record TicketView(
-    string Number,
-    string Status,
-    string? Assignee,
-    string Email,
-    string? Summary,
-    string Reason,
-    string ChannelId,
-    string ConversationId,
-    string? UserId,
-    string? UserName,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TicketQuestion>? Questions = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TranscriptLine>? Transcript = null)
-{
-    public static TicketView From(Ticket ticket, IReadOnlyList<TranscriptLine>? transcript = null) => new(
-        ticket.Number,
-        ticket.Status,
-        ticket.Assignee,
-        ticket.Email,
-        ticket.Summary,
-        ticket.Reason,
-        ticket.Requester.ChannelId,
-        ticket.Requester.ConversationId,
-        ticket.Requester.UserId,
-        ticket.Requester.UserName,
-        ticket.CreatedAt,
-        ticket.UpdatedAt,
-        transcript is null ? null : ticket.Questions,
-        transcript);
-}
 
 /// <summary>A page of tickets, newest first: <c>total</c> counts every match, <c>next</c> is the next page's link (null on the last).</summary>
 public sealed record TicketList(IReadOnlyList<TicketView> Items, int Total, int Limit, string? Next);

@@ -72,8 +72,46 @@ public sealed class DecisionPolicyTests
         Assert.Equal(DecisionKind.Clarify, strict.Decide(Ranking(("logout", 0.8f), ("redirect", 0.1f), (Intents.OutOfScope, 0.1f))).Kind);
     }
 
-    private static IntentRanking Ranking(params (string Intent, float P)[] scores) =>
-        new("text", scores.OrderByDescending(s => s.P).Select(s => new IntentScore(s.Intent, s.P)).ToList());
+    [Fact]
+    public void A_canonical_question_answers_its_entry_whatever_the_ranking_says()
+    {
+        var ranking = RankingOf("keyhash", (Intents.OutOfScope, 0.9f), ("logout", 0.06f), ("keyhash", 0.04f));
+
+        var decision = _policy.DecideQuestion(ranking);
+
+        Assert.Equal((DecisionKind.Answer, "keyhash", 0.04f), (decision.Kind, decision.Intent, decision.Candidates[0].Probability));
+        Assert.Equal(DecisionKind.Fallback, _policy.Decide(ranking).Kind);
+    }
+
+    [Fact]
+    public void Any_other_question_is_decided_by_its_ranking()
+    {
+        var ranking = RankingOf("keyhash please", ("logout", 0.45f), ("redirect", 0.40f), ("keyhash", 0.1f), (Intents.OutOfScope, 0.05f));
+
+        var byRanking = _policy.Decide(ranking);
+        var asQuestion = _policy.DecideQuestion(ranking);
+
+        Assert.Equal((DecisionKind.Clarify, DecisionKind.Clarify), (byRanking.Kind, asQuestion.Kind));
+        Assert.Equal(byRanking.Candidates, asQuestion.Candidates);
+    }
+
+    [Fact]
+    public void Alternatives_are_the_likely_runners_up_then_the_related_entries_then_the_rest()
+    {
+        var related = new FaqEntry("logout", "Kakao Login", "logout", "answer", ["keyhash"], new Dictionary<string, string>());
+        var ranking = Ranking(("logout", 0.8f), ("redirect", 0.06f), ("token", 0.05f), ("keyhash", 0.01f), (Intents.Greeting, 0.08f));
+        var kb = new KnowledgeBase([related, Entry("redirect"), Entry("keyhash"), Entry("token"), Entry("unlink")], []);
+        var policy = new DecisionPolicy(Options.Create(new DecisionOptions()), kb);
+        var pickier = new DecisionPolicy(Options.Create(new DecisionOptions { AlternativeThreshold = 0.055f }), kb);
+
+        Assert.Equal(["redirect", "token", "keyhash"], policy.Alternatives(related, ranking, 3));
+        Assert.Equal(["redirect", "keyhash", "token"], pickier.Alternatives(related, ranking, 3));
+    }
+
+    private static IntentRanking Ranking(params (string Intent, float P)[] scores) => RankingOf("text", scores);
+
+    private static IntentRanking RankingOf(string text, params (string Intent, float P)[] scores) =>
+        new(text, scores.OrderByDescending(s => s.P).Select(s => new IntentProbability(s.Intent, s.P)).ToList());
 
     private static FaqEntry Entry(string id) => new(id, "Kakao Login", id, "answer", [], new Dictionary<string, string>());
 }

@@ -45,7 +45,7 @@ public sealed class IntentClassifierTests(TrainedModelFixture model)
     [Fact]
     public void Empty_input_is_out_of_scope_for_certain()
     {
-        Assert.Equal(new IntentScore(Intents.OutOfScope, 1f), model.Classifier.Rank("  ").Top);
+        Assert.Equal(new IntentProbability(Intents.OutOfScope, 1f), model.Classifier.Rank("  ").Top);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class IntentClassifierTests(TrainedModelFixture model)
         var utterances = model.HeldOut.Take(120).Select(u => u.Text).ToArray();
         var sequential = utterances.Select(u => model.Classifier.Rank(u).Scores).ToArray();
 
-        var parallel = new IReadOnlyList<IntentScore>[utterances.Length * 4];
+        var parallel = new IReadOnlyList<IntentProbability>[utterances.Length * 4];
         Parallel.For(0, parallel.Length, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i => parallel[i] = model.Classifier.Rank(utterances[i % utterances.Length]).Scores);
 
         for (var i = 0; i < parallel.Length; i++)

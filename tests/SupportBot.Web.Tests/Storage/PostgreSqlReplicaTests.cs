@@ -130,7 +130,7 @@ public sealed class PostgreSqlReplicaTests(TrainedModelFixture model) : IAsyncLi
         // Replies held for the expectReplies response: the losing attempt's were withdrawn.
         Assert.Single(repliesA, r => r == BotTexts.English.FeedbackQuestion);
         var state = await replicaB.Services.GetRequiredService<IStorage>().ReadAsync([$"emulator/conversations/{conversation}"]);
-        var dialog = (DialogState)((IDictionary<string, object>)state.Values.Single())[nameof(DialogState)];
+        var dialog = (SupportDialogState)((IDictionary<string, object>)state.Values.Single())[SupportDialogState.PropertyName];
         return dialog.Log.Questions.Select(q => q.Text).Order();
     }
 

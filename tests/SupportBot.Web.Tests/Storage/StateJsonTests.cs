@@ -32,7 +32,7 @@ public sealed class StateJsonTests
     {
         var state = new Dictionary<string, object>
         {
-            ["DialogState"] = new DialogState
+            [SupportDialogState.PropertyName] = new SupportDialogState
             {
                 Stack = [new DialogFrame { DialogId = "answer", Step = "helped?", Values = new() { ["entry"] = "logout" }, Retries = 1 }],
             },
@@ -40,8 +40,32 @@ public sealed class StateJsonTests
 
         var restored = Assert.IsType<Dictionary<string, object>>(StateJson.Deserialize(StateJson.Serialize(state), "conversation"));
 
-        var frame = Assert.Single(Assert.IsType<DialogState>(restored["DialogState"]).Stack);
+        var frame = Assert.Single(Assert.IsType<SupportDialogState>(restored[SupportDialogState.PropertyName]).Stack);
         Assert.Equal(("answer", "helped?", "logout", 1), (frame.DialogId, frame.Step, frame.Get("entry"), frame.Retries));
+    }
+
+    [Fact]
+    public void State_stored_under_the_types_old_names_is_read_as_the_renamed_types()
+    {
+        var state = new Dictionary<string, object>
+        {
+            [SupportDialogState.PropertyName] = new SupportDialogState
+            {
+                Stack = [new DialogFrame { DialogId = "answer", Step = "helped?" }],
+                Log = new QuestionLog { ConsecutiveFallbacks = 2 },
+            },
+        };
+        var stored = StateJson.Serialize(state)
+            .Replace("SupportBot.Bot.Conversation.SupportDialogState,", "SupportBot.Bot.Conversation.DialogState,", StringComparison.Ordinal)
+            .Replace("SupportBot.Bot.Conversation.QuestionLog,", "SupportBot.Bot.Conversation.ConversationLog,", StringComparison.Ordinal);
+        Assert.Contains("Conversation.DialogState, SupportBot.Bot", stored, StringComparison.Ordinal);
+        Assert.Contains("Conversation.ConversationLog, SupportBot.Bot", stored, StringComparison.Ordinal);
+
+        var restored = Assert.IsType<Dictionary<string, object>>(StateJson.Deserialize(stored, "conversation"));
+
+        var dialog = Assert.IsType<SupportDialogState>(restored[SupportDialogState.PropertyName]);
+        Assert.Equal("answer", Assert.Single(dialog.Stack).DialogId);
+        Assert.Equal(2, dialog.Log.ConsecutiveFallbacks);
     }
 
     [Fact]

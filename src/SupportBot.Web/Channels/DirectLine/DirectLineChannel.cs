@@ -20,7 +20,7 @@ public sealed record PostedActivity(string Id, bool BotFailed);
 /// </summary>
 public sealed class DirectLineChannel(
     IDirectLineStore store,
-    ConversationLog log,
+    ActivityHistory history,
     BotAdapter adapter,
     IServiceProvider services,
     IConfiguration configuration,
@@ -75,7 +75,7 @@ public sealed class DirectLineChannel(
         // bot's own cut (MessageLengthMiddleware) tells the user it only read the start.
         var text = activity.Text;
         activity.Text = text is null ? null : MessageLengthMiddleware.Cut(text, botOptions.Value.MaxMessageLength);
-        await log.AppendAsync(conversationId, Addressed(activity, conversationId, serviceUrl), cancellationToken);
+        await history.AppendAsync(conversationId, Addressed(activity, conversationId, serviceUrl), cancellationToken);
         activity.Text = text;
 
         try

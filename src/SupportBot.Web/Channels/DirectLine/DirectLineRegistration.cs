@@ -33,7 +33,7 @@ public static class DirectLineRegistration
         services.AddSingleton<DirectLineTokens>();
         services.AddSingleton<DirectLineAuthorization>();
         // The history (IDirectLineStore) and the notifier (IConversationNotifier) are the storage provider's (Storage/).
-        services.AddSingleton<ConversationLog>();
+        services.AddSingleton<ActivityHistory>();
         services.AddSingleton<DirectLineChannel>();
         services.AddSingleton<OpenActivityStreams>();
         services.AddSingleton<ConversationPostLimits>();

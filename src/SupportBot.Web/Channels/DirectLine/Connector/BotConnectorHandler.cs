@@ -10,11 +10,11 @@ namespace SupportBot.Web.Channels.DirectLine.Connector;
 /// <summary>
 /// The Bot Connector API as the bot's <c>ConnectorClient</c> calls it for a Direct Line
 /// conversation, answered in process: <c>POST v3/conversations/{id}/activities[/{replyToId}]</c>
-/// appends the bot's activity to the conversation's log. No HTTP hop and no AAD token, so it works
+/// appends the bot's activity to the conversation's history. No HTTP hop and no AAD token, so it works
 /// offline and with or without a MicrosoftAppId. Updating and deleting activities are refused, as
 /// Azure's Direct Line does.
 /// </summary>
-public sealed partial class BotConnectorHandler(ConversationLog log, ILogger<BotConnectorHandler> logger) : HttpMessageHandler
+public sealed partial class BotConnectorHandler(ActivityHistory history, ILogger<BotConnectorHandler> logger) : HttpMessageHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -39,7 +39,7 @@ public sealed partial class BotConnectorHandler(ConversationLog log, ILogger<Bot
         activity.Conversation = new ConversationAccount(id: conversationId);
         try
         {
-            var watermark = await log.AppendAsync(conversationId, activity, cancellationToken);
+            var watermark = await history.AppendAsync(conversationId, activity, cancellationToken);
             logger.LogDebug("The bot sent a {ActivityType} to Direct Line conversation {ConversationId} at watermark {Watermark}", activity.Type, conversationId, watermark);
         }
         catch (ConversationNotFoundException)

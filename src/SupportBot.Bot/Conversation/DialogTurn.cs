@@ -4,7 +4,7 @@ using SupportBot.Bot.Dialogs;
 namespace SupportBot.Bot.Conversation;
 
 /// <summary>The turn and the dialog stack together: what a dialog uses to reply, start another dialog or end.</summary>
-public sealed class DialogContext(ITurnContext turn, DialogState state, IReadOnlyDictionary<string, IDialog> dialogs)
+public sealed class DialogTurn(ITurnContext turn, SupportDialogState state, IReadOnlyDictionary<string, IDialog> dialogs)
 {
     /// <summary>A dialog started from a turn that started another one too deep means a loop; stop it early.</summary>
     private const int MaxDepth = 8;
@@ -16,7 +16,7 @@ public sealed class DialogContext(ITurnContext turn, DialogState state, IReadOnl
 
     public DialogFrame? Active => state.Stack.Count > 0 ? state.Stack[^1] : null;
 
-    public ConversationLog Log => state.Log;
+    public QuestionLog Log => state.Log;
 
     public async Task BeginAsync(string dialogId, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
     {

@@ -3,7 +3,7 @@ using Newtonsoft.Json;
 namespace SupportBot.Bot.Conversation;
 
 /// <summary>
-/// What became of the user's questions in this conversation (question, outcome and FAQ entry,
+/// The bot's record of the user's questions in one conversation: what became of them (question, outcome and FAQ entry,
 /// then the feedback), kept in ConversationState for the ticket a handoff creates, with the
 /// counts that make the bot offer a person.
 /// </summary>
@@ -12,7 +12,7 @@ namespace SupportBot.Bot.Conversation;
 /// not the classifier's decision or which entry an answer was, and re-reading the bot's replies to
 /// recover them would break with every change of wording or language.
 /// </remarks>
-public sealed class ConversationLog
+public sealed class QuestionLog
 {
     public const int MaxQuestions = 10;
 

@@ -1,8 +1,14 @@
 namespace SupportBot.Bot.Conversation;
 
-/// <summary>The conversation's dialog stack, kept in ConversationState between turns; the last frame is the active dialog.</summary>
-public sealed class DialogState
+/// <summary>The support bot's state of one conversation, kept in ConversationState between turns: the dialog stack (the last frame is the active dialog), the language and the question log.</summary>
+public sealed class SupportDialogState
 {
+    /// <summary>
+    /// The state property it is kept under: the class's name before it was renamed, so the state of
+    /// conversations stored earlier is found (see <see cref="Storage.StateTypeBinder"/> for the type name).
+    /// </summary>
+    public const string PropertyName = "DialogState";
+
     public List<DialogFrame> Stack { get; set; } = [];
 
     /// <summary>
@@ -12,7 +18,7 @@ public sealed class DialogState
     public string? Language { get; set; }
 
     /// <summary>The conversation's questions and outcomes, for handoff; not cleared by "cancel".</summary>
-    public ConversationLog Log { get; set; } = new();
+    public QuestionLog Log { get; set; } = new();
 }
 
 /// <summary>One dialog on the stack: which dialog, the step it waits in and the values it remembers.</summary>

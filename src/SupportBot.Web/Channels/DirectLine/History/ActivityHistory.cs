@@ -2,8 +2,8 @@ using Microsoft.Bot.Schema;
 
 namespace SupportBot.Web.Channels.DirectLine.History;
 
-/// <summary>Appends an activity to its conversation, stamped with the server's time, and tells the conversation's WebSockets.</summary>
-public sealed class ConversationLog(IDirectLineStore store, IConversationNotifier notifier, TimeProvider time)
+/// <summary>The Direct Line conversation's activity history, written here: appends an activity to its conversation, stamped with the server's time, and tells the conversation's WebSockets.</summary>
+public sealed class ActivityHistory(IDirectLineStore store, IConversationNotifier notifier, TimeProvider time)
 {
     /// <summary>Stores the activity (its <c>Id</c> is set) and returns its watermark.</summary>
     public async Task<long> AppendAsync(string conversationId, Activity activity, CancellationToken cancellationToken)
