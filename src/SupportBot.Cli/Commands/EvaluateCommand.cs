@@ -42,12 +42,13 @@ public static class EvaluateCommand
         Console.WriteLine($"  out-of-scope precision    {MarkdownReport.Percent(report.OutOfScopePrecision)}");
         Console.WriteLine($"  out-of-scope recall       {MarkdownReport.Percent(report.OutOfScopeRecall)}");
         Console.WriteLine($"  in-scope false fallback   {MarkdownReport.Percent(report.InScopeFallbackRate)}");
+        Console.WriteLine($"  near-domain rejected      {MarkdownReport.NearDomain(report.NearDomain)}");
         Console.WriteLine($"  outcomes                  {string.Join(", ", report.Outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}"))}");
         foreach (var language in new[] { Language.English, Language.Korean })
         {
             var part = Evaluator.Evaluate($"held-out ({language})", ranked.Where(r => Language.Of(r.Item1.Text) == language).ToList(), context.Policy(knowledgeBase));
             Console.WriteLine($"  {language}: {part.Utterances} utterances; top-1 {MarkdownReport.Percent(part.Top1Accuracy)}, top-3 {MarkdownReport.Percent(part.Top3Accuracy)}, " +
-                $"out-of-scope recall {MarkdownReport.Percent(part.OutOfScopeRecall)}, in-scope false fallback {MarkdownReport.Percent(part.InScopeFallbackRate)}, macro-F1 {part.MacroF1:F3}");
+                $"out-of-scope recall {MarkdownReport.Percent(part.OutOfScopeRecall)}, near-domain rejected {MarkdownReport.NearDomain(part.NearDomain)}, in-scope false fallback {MarkdownReport.Percent(part.InScopeFallbackRate)}, macro-F1 {part.MacroF1:F3}");
         }
 
         Console.WriteLine("Weakest intents (F1):");
