@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SupportBot.Core.Classification;
 using SupportBot.Core.Evaluation;
 using SupportBot.Core.Knowledge;
@@ -6,7 +7,7 @@ using SupportBot.Core.Text;
 namespace SupportBot.Cli.Commands;
 
 /// <summary>
-/// <c>supportbot evaluate [--report FILE]</c>: the model on the held-out set; prints the summary,
+/// <c>supportbot evaluate [--report FILE] [--rankings FILE]</c>: the model on the held-out set; prints the summary,
 /// the weakest entries and the most confused pairs, and writes the full Markdown report.
 /// </summary>
 public static class EvaluateCommand
@@ -26,6 +27,18 @@ public static class EvaluateCommand
             {
                 Console.Error.WriteLine($"ranked {index + 1}/{heldOut.Count}");
             }
+        }
+
+        if (context.Line.Option("rankings") is { } rankingsPath)
+        {
+            // One JSON line per held-out utterance with its five best intents, for analysis outside the tool.
+            File.WriteAllLines(rankingsPath, ranked.Select(r => JsonSerializer.Serialize(new
+            {
+                text = r.Item1.Text,
+                expected = r.Item1.Intent,
+                source = r.Item1.Source,
+                top = r.Item2.Scores.Take(5).Select(s => new { intent = s.Intent, p = s.Probability }),
+            })));
         }
 
         var report = Evaluator.Evaluate("held-out", ranked, context.Policy(knowledgeBase));

@@ -34,4 +34,10 @@ public sealed class DecisionOptions
     /// <summary>A small-talk intent needs this probability to be taken as small talk.</summary>
     [Range(0.0, 1.0)]
     public float SmallTalkThreshold { get; set; } = 0.4f;
+
+    /// <summary>
+    /// Whether an answer or a "did you mean" candidate must share the question's key terms, at the
+    /// floors calibrated when the model was trained (<see cref="KeyTermIndex"/>); off only to measure without it.
+    /// </summary>
+    public bool CheckKeyTerms { get; set; } = true;
 }
