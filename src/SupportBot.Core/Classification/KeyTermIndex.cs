@@ -15,7 +15,8 @@ namespace SupportBot.Core.Classification;
 /// Coverage is the share of the question's known terms, each weighted by how few entries use it,
 /// that the entry's utterances also use. Terms are words of 3+ letters (a plural "s" dropped) and,
 /// for Korean words, their syllable pairs, so particles do not hide the stem. Terms no training
-/// utterance has are ignored: typos and pasted context say nothing either way.
+/// utterance has are ignored: typos and pasted context say nothing either way, and so are small
+/// talk and a short list of words about asking rather than topics ("problem", "please", 습니다).
 /// </remarks>
 public sealed class KeyTermIndex
 {
@@ -24,6 +25,15 @@ public sealed class KeyTermIndex
 
     /// <summary>A "did you mean" candidate needs the coverage that 95% of the entries' own utterances reach (left out).</summary>
     public const double CandidateQuantile = 0.05;
+
+    // Words that say how a question is asked, not what it is about: they are never key terms.
+    private static readonly HashSet<string> Generic = new(StringComparer.Ordinal)
+    {
+        "problem", "issue", "question", "help", "please", "anyone", "someone", "something", "anything", "thing",
+        "need", "want", "know", "tell", "hello", "thank", "thanks", "the", "and", "for", "you", "your", "with",
+        "문제", "질문", "도와", "궁금", "알려", "부탁", "안녕", "감사", "습니", "니다", "합니", "입니", "하세", "세요", "주세",
+        "해요", "어요", "나요", "까요", "은데", "는데", "있나", "되나", "해주",
+    };
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
@@ -47,7 +57,11 @@ public sealed class KeyTermIndex
     /// <summary>Builds the index of one language's training utterances and calibrates its floors on them.</summary>
     public static KeyTermIndex Build(IEnumerable<LabeledUtterance> training)
     {
-        var rows = training.Select(u => (Terms: Terms(TextNormalizer.Normalize(u.Text)), u.Intent)).ToList();
+        // Small talk says nothing about topics: "thanks" in a question is no evidence against an entry.
+        var rows = training
+            .Where(u => !Intents.SmallTalk.Contains(u.Intent))
+            .Select(u => (Terms: Terms(TextNormalizer.Normalize(u.Text)), u.Intent))
+            .ToList();
         var counts = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
         foreach (var (terms, intent) in rows)
         {
@@ -129,12 +143,20 @@ public sealed class KeyTermIndex
             {
                 for (var i = 0; i + 1 < word.Length; i++)
                 {
-                    terms.Add(word.Substring(i, 2));
+                    var pair = word.Substring(i, 2);
+                    if (!Generic.Contains(pair))
+                    {
+                        terms.Add(pair);
+                    }
                 }
             }
             else if (word.Length >= 3)
             {
-                terms.Add(word.Length > 4 && word[^1] == 's' ? word[..^1] : word);
+                var stem = word.Length > 4 && word[^1] == 's' ? word[..^1] : word;
+                if (!Generic.Contains(stem))
+                {
+                    terms.Add(stem);
+                }
             }
         }
 
