@@ -65,7 +65,7 @@ public static class MarkdownReport
 
     /// <summary>"93.1% (54 of 58; clarify 1, answered 3)": what the bot did with the near-domain questions.</summary>
     public static string NearDomain(NearDomainOutcomes n) =>
-        $"{Percent(n.RejectedShare)} ({n.Rejected} of {n.Utterances}; clarify {n.Clarified}, answered {n.Answered})";
+        n.Utterances == 0 ? "none in the set" : $"{Percent(n.RejectedShare)} ({n.Rejected} of {n.Utterances}; clarify {n.Clarified}, answered {n.Answered})";
 
     public static string Percent(double ratio) => (ratio * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
 

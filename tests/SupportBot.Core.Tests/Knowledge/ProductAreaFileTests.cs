@@ -1,3 +1,4 @@
+using SupportBot.Core.Evaluation;
 using SupportBot.Core.Knowledge;
 
 namespace SupportBot.Core.Tests.Knowledge;
@@ -46,6 +47,15 @@ public sealed class ProductAreaFileTests
     [InlineData("채널 추가 버튼을 앱에 넣고 싶어요", "kakaotalk-channel")]
     public void A_question_finds_the_area_it_is_about(string question, string area) =>
         Assert.Equal(area, Shipped.Find(question)?.Id);
+
+    [Fact]
+    public void Most_held_out_near_domain_questions_name_their_area()
+    {
+        var knowledgeBase = TrainingDataLoader.LoadKnowledgeBase(RepositoryPaths.TrainingData);
+        var nearDomain = TrainingDataLoader.LoadUtterances(RepositoryPaths.TrainingData.HeldOut, knowledgeBase).Where(Evaluator.IsNearDomain).ToList();
+
+        Assert.True(nearDomain.Count(u => Shipped.Find(u.Text) is not null) >= 0.8 * nearDomain.Count, "fewer than 80% name an area");
+    }
 
     [Theory]
     [InlineData("what is a good recipe for kimchi stew")]
