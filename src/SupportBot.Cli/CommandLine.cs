@@ -15,7 +15,7 @@ public sealed class CommandLine
     /// <summary>Options that take a value; any other <c>--name</c> is a flag.</summary>
     private static readonly HashSet<string> ValueOptions = new(StringComparer.OrdinalIgnoreCase)
     {
-        "data", "model", "settings", "top", "report", "pipeline", "folds", "languages", "locale",
+        "data", "model", "settings", "top", "report", "rankings", "pipeline", "folds", "languages", "locale",
     };
 
     public static CommandLine Parse(string[] args)

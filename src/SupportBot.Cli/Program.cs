@@ -9,7 +9,9 @@ const string Usage = """
 
       train     [--pipeline NAME] [--languages per-language|shared]
                                              train from training-data/, write the model and its metrics
-      evaluate  [--report FILE]              held-out accuracy (all, English, Korean), per-entry report, confused pairs
+      evaluate  [--report FILE] [--rankings FILE]
+                                             held-out accuracy (all, English, Korean), per-entry report, confused pairs;
+                                             --rankings writes each utterance's five best intents as JSON Lines
       ask       [--top N] [--locale en|ko] [QUESTION...]
                                              answer as JSON; with no question, JSON Lines from stdin
       compare   [--folds K] [--pipeline NAME] [--languages per-language|shared]

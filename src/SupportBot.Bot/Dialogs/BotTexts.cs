@@ -47,6 +47,11 @@ public sealed class BotTexts
 
     public string FallbackTips => Get();
 
+    /// <summary>The fallback on a question about a Kakao area the FAQ does not cover; {0} the area, {1} its documentation links.</summary>
+    public string AreaFallback => Get();
+
+    public string AreaFallbackPerson => Get();
+
     public string FeedbackQuestion => Get();
 
     public string FeedbackThanks => Get();

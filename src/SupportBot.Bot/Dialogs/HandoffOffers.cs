@@ -18,17 +18,23 @@ public sealed class HandoffOffers(Replies replies)
     public Task RequestedAsync(DialogTurn dialogs, CancellationToken cancellationToken) =>
         dialogs.BeginAsync(HandoffDialog.DialogId, HandoffDialog.Arguments(HandoffReason.Requested), cancellationToken);
 
-    /// <summary>The fallback, or after the second in a row, the fallback's apology and the offer.</summary>
+    /// <summary>
+    /// The fallback, or after the second in a row, the fallback's apology and the offer. A question
+    /// about a Kakao area the FAQ does not cover gets that area's documentation and DevTalk instead
+    /// of the general apology.
+    /// </summary>
     public async Task FallbackAsync(DialogTurn dialogs, CancellationToken cancellationToken)
     {
         TurnOutcome.Mark(dialogs.Turn, TurnOutcome.Fallback);
+        var area = replies.AreaOf(dialogs.Turn.Activity.Text);
         if (dialogs.Log.ConsecutiveFallbacks < FallbacksBeforeOffer)
         {
-            await dialogs.Turn.SendActivitiesAsync([.. replies.Fallback(dialogs.Texts)], cancellationToken);
+            await dialogs.Turn.SendActivitiesAsync([.. replies.Fallback(dialogs.Texts, area)], cancellationToken);
             return;
         }
 
-        await dialogs.Turn.SendActivityAsync(Replies.Markdown(dialogs.Texts.Fallback), cancellationToken);
+        await dialogs.Turn.SendActivityAsync(
+            area is null ? Replies.Markdown(dialogs.Texts.Fallback) : Replies.AreaFallback(dialogs.Texts, area), cancellationToken);
         await dialogs.BeginAsync(HandoffDialog.DialogId, HandoffDialog.Arguments(HandoffReason.Fallbacks), cancellationToken);
     }
 

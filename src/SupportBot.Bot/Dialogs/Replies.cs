@@ -35,6 +35,19 @@ public sealed class Replies(KnowledgeBase knowledgeBase)
         WithChoices(texts.FallbackTips, [.. Topics(texts), texts.TalkToPerson]),
     ];
 
+    /// <summary>The Kakao area a question is clearly about (training-data/areas.yaml); null when none.</summary>
+    public ProductArea? AreaOf(string? text) => knowledgeBase.Areas.Find(text);
+
+    /// <summary>The fallback on a question about an area the FAQ does not cover: names it, links its documentation and DevTalk, then offers a person.</summary>
+    public IEnumerable<IMessageActivity> Fallback(BotTexts texts, ProductArea? area) =>
+        area is null
+            ? Fallback(texts)
+            : [AreaFallback(texts, area), WithChoices(texts.AreaFallbackPerson, [texts.TalkToPerson, .. Topics(texts)])];
+
+    /// <summary>The area's part of the fallback: what it is about, that the FAQ does not cover it, where to look.</summary>
+    public static IMessageActivity AreaFallback(BotTexts texts, ProductArea area) =>
+        Markdown(BotTexts.Format(texts.AreaFallback, area.NameIn(texts.Language), string.Join("\n", area.DocsIn(texts.Language).Select(d => $"- {d}"))));
+
     public static IMessageActivity SmallTalk(BotTexts texts, SmallTalkIntent intent) => Markdown(texts.SmallTalk(intent));
 
     public IMessageActivity Browse(BotTexts texts, string category) =>

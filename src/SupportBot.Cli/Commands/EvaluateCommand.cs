@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SupportBot.Core.Classification;
 using SupportBot.Core.Evaluation;
 using SupportBot.Core.Knowledge;
@@ -6,7 +7,7 @@ using SupportBot.Core.Text;
 namespace SupportBot.Cli.Commands;
 
 /// <summary>
-/// <c>supportbot evaluate [--report FILE]</c>: the model on the held-out set; prints the summary,
+/// <c>supportbot evaluate [--report FILE] [--rankings FILE]</c>: the model on the held-out set; prints the summary,
 /// the weakest entries and the most confused pairs, and writes the full Markdown report.
 /// </summary>
 public static class EvaluateCommand
@@ -28,6 +29,18 @@ public static class EvaluateCommand
             }
         }
 
+        if (context.Line.Option("rankings") is { } rankingsPath)
+        {
+            // One JSON line per held-out utterance with its five best intents, for analysis outside the tool.
+            File.WriteAllLines(rankingsPath, ranked.Select(r => JsonSerializer.Serialize(new
+            {
+                text = r.Item1.Text,
+                expected = r.Item1.Intent,
+                source = r.Item1.Source,
+                top = r.Item2.Scores.Take(5).Select(s => new { intent = s.Intent, p = s.Probability }),
+            })));
+        }
+
         var report = Evaluator.Evaluate("held-out", ranked, context.Policy(knowledgeBase));
         var pipeline = IntentModelFile.ReadMetrics(context.ModelPath)?.Pipeline ?? "unknown pipeline";
         var reportPath = Path.GetFullPath(context.Line.Option("report")
@@ -42,12 +55,13 @@ public static class EvaluateCommand
         Console.WriteLine($"  out-of-scope precision    {MarkdownReport.Percent(report.OutOfScopePrecision)}");
         Console.WriteLine($"  out-of-scope recall       {MarkdownReport.Percent(report.OutOfScopeRecall)}");
         Console.WriteLine($"  in-scope false fallback   {MarkdownReport.Percent(report.InScopeFallbackRate)}");
+        Console.WriteLine($"  near-domain rejected      {MarkdownReport.NearDomain(report.NearDomain)}");
         Console.WriteLine($"  outcomes                  {string.Join(", ", report.Outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}"))}");
         foreach (var language in new[] { Language.English, Language.Korean })
         {
             var part = Evaluator.Evaluate($"held-out ({language})", ranked.Where(r => Language.Of(r.Item1.Text) == language).ToList(), context.Policy(knowledgeBase));
             Console.WriteLine($"  {language}: {part.Utterances} utterances; top-1 {MarkdownReport.Percent(part.Top1Accuracy)}, top-3 {MarkdownReport.Percent(part.Top3Accuracy)}, " +
-                $"out-of-scope recall {MarkdownReport.Percent(part.OutOfScopeRecall)}, in-scope false fallback {MarkdownReport.Percent(part.InScopeFallbackRate)}, macro-F1 {part.MacroF1:F3}");
+                $"out-of-scope recall {MarkdownReport.Percent(part.OutOfScopeRecall)}, near-domain rejected {MarkdownReport.NearDomain(part.NearDomain)}, in-scope false fallback {MarkdownReport.Percent(part.InScopeFallbackRate)}, macro-F1 {part.MacroF1:F3}");
         }
 
         Console.WriteLine("Weakest intents (F1):");

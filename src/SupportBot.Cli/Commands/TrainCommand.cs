@@ -13,6 +13,13 @@ public static class TrainCommand
         Console.Error.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"Trained {metrics.Pipeline} ({(metrics.Languages == LanguageSplit.Shared ? "one model for every language" : "a model per language")}) on {metrics.Utterances} utterances ({metrics.Intents} intents) in {metrics.TrainingSeconds:F1} s; model {metrics.ModelBytes / 1024.0 / 1024.0:F2} MB at {context.ModelPath}"));
+        foreach (var (language, floors) in metrics.KeyTermFloors ?? new Dictionary<string, KeyTermFloors>())
+        {
+            Console.Error.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Key-term floors ({language}), calibrated on the training utterances: answer {floors.Answer:F3}, did-you-mean candidate {floors.Candidate:F3}"));
+        }
+
         return 0;
     }
 }

@@ -28,7 +28,9 @@ public sealed class ClassifierTrainer(ILogger<ClassifierTrainer> logger)
         var english = training.Where(u => !Language.IsKorean(u.Text)).ToList();
         return new IntentClassifier(
             Fit(english, pipeline, Language.English),
-            korean.Count > 0 ? Fit(korean, pipeline, Language.Korean) : null);
+            korean.Count > 0 ? Fit(korean, pipeline, Language.Korean) : null,
+            KeyTermIndex.Build(english),
+            korean.Count > 0 ? KeyTermIndex.Build(korean) : null);
     }
 
     /// <summary>

@@ -38,4 +38,10 @@ public sealed class DecisionOptions
     /// <summary>After an answer, a runner-up entry this likely is offered (on "No") before the entries related to the answer.</summary>
     [Range(0.0, 1.0)]
     public float AlternativeThreshold { get; set; } = 0.05f;
+
+    /// <summary>
+    /// Whether an answer or a "did you mean" candidate must share the question's key terms, at the
+    /// floors calibrated when the model was trained (<see cref="KeyTermIndex"/>); off only to measure without it.
+    /// </summary>
+    public bool CheckKeyTerms { get; set; } = true;
 }

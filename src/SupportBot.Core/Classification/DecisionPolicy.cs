@@ -49,14 +49,19 @@ public sealed class DecisionPolicy(IOptions<DecisionOptions> options, KnowledgeB
         var runnerUp = entries.Count > 1 ? entries[1].Probability : 0f;
         if (best == top && best.Probability >= _options.AnswerThreshold && best.Probability - runnerUp >= _options.ClarifyMargin)
         {
-            return new Decision(DecisionKind.Answer, [best], ranking);
+            // A confident entry that shares none of what the question is about is a wrong answer.
+            return SharesKeyTerms(ranking, best.Intent, k => k.AnswerFloor)
+                ? new Decision(DecisionKind.Answer, [best], ranking)
+                : Fallback(ranking);
         }
 
+        // "Did you mean" offers only entries plausibly about the question; none of them is a fallback.
         var candidates = entries
             .Take(_options.MaxCandidates)
             .Where((s, i) => i == 0 || s.Probability >= _options.CandidateThreshold)
+            .Where(s => SharesKeyTerms(ranking, s.Intent, k => k.CandidateFloor))
             .ToList();
-        return new Decision(DecisionKind.Clarify, candidates, ranking);
+        return candidates.Count == 0 ? Fallback(ranking) : new Decision(DecisionKind.Clarify, candidates, ranking);
     }
 
     /// <summary>
@@ -76,6 +81,10 @@ public sealed class DecisionPolicy(IOptions<DecisionOptions> options, KnowledgeB
             .Take(count)
             .ToList();
     }
+
+    /// <summary>Whether the entry's training utterances share enough of the question's key terms (true when the model has no index or the check is off).</summary>
+    public bool SharesKeyTerms(IntentRanking ranking, string intent, Func<KeyTermIndex, float> floor) =>
+        !_options.CheckKeyTerms || ranking.KeyTerms is not { } keyTerms || keyTerms.Coverage(ranking.Text, intent) >= floor(keyTerms);
 
     private static Decision Fallback(IntentRanking ranking) => new(DecisionKind.Fallback, [], ranking);
 }

@@ -21,17 +21,23 @@ public sealed class IntentClassifier : IIntentClassifier
     // Entries of the outer zip of a two-language model; each is an ML.NET model zip as is.
     private const string EnglishEntry = "languages/en.zip";
     private const string KoreanEntry = "languages/ko.zip";
+    private const string EnglishKeyTermsEntry = "key-terms/en.json";
+    private const string KoreanKeyTermsEntry = "key-terms/ko.json";
 
     // Fixed entry times, so the same models make the same file.
     private static readonly DateTimeOffset EntryTime = new(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     private readonly MlModel _english;
     private readonly MlModel? _korean;
+    private readonly KeyTermIndex? _englishTerms;
+    private readonly KeyTermIndex? _koreanTerms;
 
-    internal IntentClassifier(MlModel english, MlModel? korean)
+    internal IntentClassifier(MlModel english, MlModel? korean, KeyTermIndex? englishTerms = null, KeyTermIndex? koreanTerms = null)
     {
         _english = english;
         _korean = korean;
+        _englishTerms = englishTerms;
+        _koreanTerms = koreanTerms;
         Labels = korean is null ? english.Labels : english.Labels.Union(korean.Labels, StringComparer.Ordinal).ToArray();
     }
 
@@ -41,6 +47,9 @@ public sealed class IntentClassifier : IIntentClassifier
     /// <summary>Whether Korean text goes to a model of its own (false: one model ranks every language).</summary>
     public bool HasKoreanModel => _korean is not null;
 
+    /// <summary>The key-term index of a language (<see cref="Language.English"/> or <see cref="Language.Korean"/>); null in a file written before it.</summary>
+    public KeyTermIndex? KeyTerms(string language) => language == Language.Korean ? _koreanTerms : _englishTerms;
+
     /// <summary>Loads a model file: a two-language file, or a one-model file as written before Korean came in.</summary>
     public static IntentClassifier Load(string modelPath)
     {
@@ -49,7 +58,11 @@ public sealed class IntentClassifier : IIntentClassifier
         {
             if (archive.GetEntry(EnglishEntry) is { } english)
             {
-                return new IntentClassifier(LoadEntry(english), archive.GetEntry(KoreanEntry) is { } korean ? LoadEntry(korean) : null);
+                return new IntentClassifier(
+                    LoadEntry(english),
+                    archive.GetEntry(KoreanEntry) is { } korean ? LoadEntry(korean) : null,
+                    LoadKeyTerms(archive.GetEntry(EnglishKeyTermsEntry)),
+                    LoadKeyTerms(archive.GetEntry(KoreanKeyTermsEntry)));
             }
         }
 
@@ -66,12 +79,13 @@ public sealed class IntentClassifier : IIntentClassifier
             return new IntentRanking(normalized, [new IntentProbability(Intents.OutOfScope, 1f)]);
         }
 
-        var model = _korean is not null && Language.IsKorean(normalized) ? _korean : _english;
+        var korean = Language.IsKorean(normalized);
+        var model = _korean is not null && korean ? _korean : _english;
         var ranked = model.Score(normalized);
 
         // Sorting (label, score) pairs, never looking labels up by score: equal scores stay correct.
         Array.Sort(ranked, static (a, b) => b.Probability.CompareTo(a.Probability));
-        return new IntentRanking(normalized, ranked);
+        return new IntentRanking(normalized, ranked) { KeyTerms = korean ? _koreanTerms : _englishTerms };
     }
 
     public void Save(string path)
@@ -94,6 +108,8 @@ public sealed class IntentClassifier : IIntentClassifier
                     using var archive = new ZipArchive(file, ZipArchiveMode.Create);
                     SaveEntry(archive, EnglishEntry, _english);
                     SaveEntry(archive, KoreanEntry, _korean);
+                    SaveKeyTerms(archive, EnglishKeyTermsEntry, _englishTerms);
+                    SaveKeyTerms(archive, KoreanKeyTermsEntry, _koreanTerms);
                 }
             }
 
@@ -116,6 +132,30 @@ public sealed class IntentClassifier : IIntentClassifier
 
         buffer.Position = 0;
         return MlModel.Load(buffer);
+    }
+
+    private static KeyTermIndex? LoadKeyTerms(ZipArchiveEntry? entry)
+    {
+        if (entry is null)
+        {
+            return null;
+        }
+
+        using var stream = entry.Open();
+        return KeyTermIndex.Load(stream);
+    }
+
+    private static void SaveKeyTerms(ZipArchive archive, string name, KeyTermIndex? index)
+    {
+        if (index is null)
+        {
+            return;
+        }
+
+        var entry = archive.CreateEntry(name, CompressionLevel.Optimal);
+        entry.LastWriteTime = EntryTime;
+        using var stream = entry.Open();
+        index.Save(stream);
     }
 
     private static void SaveEntry(ZipArchive archive, string name, MlModel model)

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SupportBot.Core.Knowledge;
+using SupportBot.Core.Text;
 
 namespace SupportBot.Core.Classification;
 
@@ -15,7 +16,11 @@ public sealed record TrainingMetrics(
     double TrainingSeconds,
     long ModelBytes,
     string DataFingerprint,
-    LanguageSplit Languages = LanguageSplit.PerLanguage);
+    LanguageSplit Languages = LanguageSplit.PerLanguage,
+    IReadOnlyDictionary<string, KeyTermFloors>? KeyTermFloors = null);
+
+/// <summary>The key-term check's floors of one language, as calibrated on its training utterances.</summary>
+public sealed record KeyTermFloors(float Answer, float Candidate);
 
 /// <summary>The trained model as a file: train and save it, load it, or train it when there is none.</summary>
 public static class IntentModelFile
@@ -57,7 +62,10 @@ public static class IntentModelFile
             Math.Round(stopwatch.Elapsed.TotalSeconds, 2),
             new FileInfo(modelPath).Length,
             Fingerprint(data),
-            languages);
+            languages,
+            new[] { Language.English, Language.Korean }
+                .Where(l => classifier.KeyTerms(l) is not null)
+                .ToDictionary(l => l, l => new KeyTermFloors(classifier.KeyTerms(l)!.AnswerFloor, classifier.KeyTerms(l)!.CandidateFloor)));
         File.WriteAllText(MetricsPath(modelPath), JsonSerializer.Serialize(metrics, JsonOptions));
         loggers.CreateLogger(typeof(IntentModelFile)).LogInformation(
             "Wrote {ModelPath} ({ModelBytes} bytes) in {Seconds:F1} s", modelPath, metrics.ModelBytes, metrics.TrainingSeconds);

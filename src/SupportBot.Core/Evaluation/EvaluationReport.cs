@@ -9,6 +9,17 @@ public sealed record ConfusedPair(string Expected, string Predicted, int Count);
 /// <summary>One utterance the classifier got wrong: what was expected, what it ranked first, what the bot did.</summary>
 public sealed record Miss(string Text, string Expected, string RankedFirst, float Probability, string Outcome);
 
+/// <summary>
+/// What the bot did with the near-domain out-of-scope utterances (Kakao Developers questions the FAQ
+/// does not answer, from files named <c>*near-domain*.yaml</c>): fallback is right, clarify and answer wrong.
+/// </summary>
+public sealed record NearDomainOutcomes(int Utterances, int Rejected, int Clarified, int Answered)
+{
+    public double RejectedShare => Utterances == 0 ? 0 : (double)Rejected / Utterances;
+
+    public double ClarifiedShare => Utterances == 0 ? 0 : (double)Clarified / Utterances;
+}
+
 /// <summary>Every number <c>supportbot evaluate</c> reports, on one set of labelled utterances.</summary>
 public sealed record EvaluationReport(
     string SetName,
@@ -24,4 +35,5 @@ public sealed record EvaluationReport(
     IReadOnlyDictionary<string, int> Outcomes,
     IReadOnlyList<IntentMetrics> PerIntent,
     IReadOnlyList<ConfusedPair> ConfusedPairs,
-    IReadOnlyList<Miss> Misses);
+    IReadOnlyList<Miss> Misses,
+    NearDomainOutcomes NearDomain);

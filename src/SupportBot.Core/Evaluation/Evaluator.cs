@@ -65,8 +65,22 @@ public static class Evaluator
             rows.GroupBy(r => AnswerService.OutcomeName(r.Decision.Kind)).ToDictionary(g => g.Key, g => g.Count()),
             perIntent,
             confused,
-            misses);
+            misses,
+            NearDomain(rows.Where(r => IsNearDomain(r.Utterance)).Select(r => r.Decision.Kind).ToList()));
     }
+
+    /// <summary>An out-of-scope utterance from a near-domain file: about Kakao Developers, but not in the FAQ.</summary>
+    public static bool IsNearDomain(LabeledUtterance utterance) =>
+        utterance.Intent == Intents.OutOfScope && Path.GetFileName(utterance.Source).Contains(NearDomainFileMarker, StringComparison.Ordinal);
+
+    /// <summary>The part of a file name that marks near-domain out-of-scope utterances.</summary>
+    public const string NearDomainFileMarker = "near-domain";
+
+    private static NearDomainOutcomes NearDomain(IReadOnlyList<DecisionKind> kinds) => new(
+        kinds.Count,
+        kinds.Count(k => k == DecisionKind.Fallback),
+        kinds.Count(k => k == DecisionKind.Clarify),
+        kinds.Count(k => k is DecisionKind.Answer or DecisionKind.SmallTalk));
 
     private static double Ratio(int part, int whole) => whole == 0 ? 0 : (double)part / whole;
 

@@ -21,6 +21,7 @@ public static class MarkdownReport
         md.AppendLine(CultureInfo.InvariantCulture, $"| out-of-scope precision | {Percent(report.OutOfScopePrecision)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| out-of-scope recall | {Percent(report.OutOfScopeRecall)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| in-scope false-fallback rate | {Percent(report.InScopeFallbackRate)} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| near-domain out of scope rejected | {NearDomain(report.NearDomain)} |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| outcomes | {string.Join(", ", report.Outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key} {o.Value}"))} |");
         md.AppendLine();
 
@@ -61,6 +62,10 @@ public static class MarkdownReport
 
         return md.ToString();
     }
+
+    /// <summary>"93.1% (54 of 58; clarify 1, answered 3)": what the bot did with the near-domain questions.</summary>
+    public static string NearDomain(NearDomainOutcomes n) =>
+        n.Utterances == 0 ? "none in the set" : $"{Percent(n.RejectedShare)} ({n.Rejected} of {n.Utterances}; clarify {n.Clarified}, answered {n.Answered})";
 
     public static string Percent(double ratio) => (ratio * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
 

@@ -9,8 +9,9 @@ public sealed class KnowledgeBase
     private readonly Dictionary<string, SmallTalkIntent> _smallTalk;
     private readonly Dictionary<string, FaqEntry> _byQuestion;
 
-    public KnowledgeBase(IEnumerable<FaqEntry> entries, IEnumerable<SmallTalkIntent> smallTalk)
+    public KnowledgeBase(IEnumerable<FaqEntry> entries, IEnumerable<SmallTalkIntent> smallTalk, ProductAreaMap? areas = null)
     {
+        Areas = areas ?? ProductAreaMap.Empty;
         Entries = entries.ToList();
         _entries = Entries.ToDictionary(e => e.Id, StringComparer.Ordinal);
         _smallTalk = smallTalk.ToDictionary(s => s.Id, StringComparer.Ordinal);
@@ -24,6 +25,9 @@ public sealed class KnowledgeBase
 
     /// <summary>The FAQ's sections, in the FAQ's order.</summary>
     public IReadOnlyList<string> Categories { get; }
+
+    /// <summary>The Kakao Developers areas of <c>areas.yaml</c>, for the fallback on questions the FAQ does not answer.</summary>
+    public ProductAreaMap Areas { get; }
 
     public IReadOnlyCollection<SmallTalkIntent> SmallTalk => _smallTalk.Values;
 

@@ -77,7 +77,7 @@ public static class TrainingDataLoader
         }
 
         var smallTalk = LoadSmallTalk(paths.SmallTalkFile, origin);
-        return new KnowledgeBase(entries, smallTalk);
+        return new KnowledgeBase(entries, smallTalk, ProductAreaFile.Load(paths.AreasFile));
     }
 
     /// <summary>

@@ -18,6 +18,9 @@ public sealed record TrainingDataPaths(string Root)
     /// </summary>
     public string Review { get; init; } = Path.Combine(Root, "review");
 
+    /// <summary>The Kakao Developers areas for the fallback (<see cref="ProductAreaFile"/>); optional.</summary>
+    public string AreasFile => Path.Combine(Root, ProductAreaFile.FileName);
+
     public string SmallTalkFile => Path.Combine(KnowledgeBase, "small-talk.yaml");
 
     /// <summary>
