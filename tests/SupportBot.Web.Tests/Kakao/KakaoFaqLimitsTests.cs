@@ -22,6 +22,8 @@ public sealed partial class KakaoFaqLimitsTests
 
     private static readonly Replies Replies = new(Faq);
 
+    private static readonly KakaoSkillTemplate Template = new(Faq);
+
     public static TheoryData<string, string> Answers()
     {
         var data = new TheoryData<string, string>();
@@ -114,7 +116,7 @@ public sealed partial class KakaoFaqLimitsTests
     private static JsonObject Map(params IMessageActivity[] messages)
     {
         var replies = messages.Cast<Activity>().ToList();
-        var response = KakaoSkillTemplate.From(replies, WebChat, KakaoSkillChannel.TryAgainText);
+        var response = Template.From(replies, WebChat, KakaoSkillChannel.TryAgainText);
         var json = JsonNode.Parse(JsonSerializer.Serialize(response, KakaoJson.Options))!.AsObject();
         KakaoLimits.AssertWithin(json);
         return json;

@@ -32,7 +32,7 @@ public sealed class KakaoPlainTextTests
     [Fact]
     public void Long_text_is_cut_at_paragraphs_first_and_every_piece_fits()
     {
-        var paragraph = string.Concat(Enumerable.Repeat("A sentence of some length. ", 20)).Trim();
+        var paragraph = string.Concat(Enumerable.Repeat("A sentence of some length. ", 15)).Trim();
         var text = string.Join("\n\n", paragraph, paragraph, paragraph);
 
         var pieces = KakaoPlainText.Split(text, 1000);

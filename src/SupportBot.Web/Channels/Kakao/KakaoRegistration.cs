@@ -19,6 +19,7 @@ public static class KakaoRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SecretStrength>();
         services.AddSingleton<KakaoSkillChannel>();
+        services.AddSingleton<KakaoSkillTemplate>();
         services.AddSingleton<KakaoUserLimits>();
         return services;
     }

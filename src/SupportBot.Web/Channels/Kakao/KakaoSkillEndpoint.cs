@@ -30,6 +30,7 @@ public static class KakaoSkillEndpoint
     private static async Task<IResult> HandleAsync(
         HttpRequest request,
         KakaoSkillChannel channel,
+        KakaoSkillTemplate template,
         KakaoUserLimits limits,
         IOptions<KakaoOptions> options,
         ILogger<KakaoSkillChannel> logger,
@@ -75,7 +76,7 @@ public static class KakaoSkillEndpoint
         var replies = await channel.RunTurnAsync(utterance);
         var response = replies is null
             ? KakaoSkillTemplate.Text(KakaoSkillChannel.TryAgainText)
-            : KakaoSkillTemplate.From(replies, channel.WebChatUrl(request), KakaoSkillChannel.TryAgainText);
+            : template.From(replies, channel.WebChatUrl(request), KakaoSkillChannel.TryAgainText);
         return TypedResults.Json(response, KakaoJson.Options);
     }
 
@@ -85,9 +86,9 @@ public static class KakaoSkillEndpoint
         null => "The body is not a skill request.",
         { UserRequest: null } => "A skill request needs 'userRequest'.",
         { UserRequest.Utterance: null } => "A skill request needs 'userRequest.utterance'.",
-        { UserRequest.User.Id: null or "" } => "A skill request needs 'userRequest.user.id' (the botUserKey).",
+        { UserRequest.User: null } or { UserRequest.User.Id: null or "" } => "A skill request needs 'userRequest.user.id' (the botUserKey).",
         { UserRequest.User.Id.Length: > MaxUserKeyLength } => $"'userRequest.user.id' is longer than {MaxUserKeyLength} characters.",
-        { Bot.Id: null or "" } => "A skill request needs 'bot.id'.",
+        { Bot: null } or { Bot.Id: null or "" } => "A skill request needs 'bot.id'.",
         { Bot.Id.Length: > MaxBotIdLength } => $"'bot.id' is longer than {MaxBotIdLength} characters.",
         _ => null,
     };

@@ -1,6 +1,7 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using SupportBot.Bot.Dialogs;
+using SupportBot.Core.Knowledge;
 using SupportBot.Core.Text;
 
 namespace SupportBot.Web.Channels.Kakao;
@@ -13,7 +14,7 @@ namespace SupportBot.Web.Channels.Kakao;
 /// (label cut to <see cref="MaxLabel"/>, the whole text sent), question choices as a list card; the
 /// handoff offer and the ticket's confirmation with a button to the channel's human agents.
 /// </summary>
-public static class KakaoSkillTemplate
+public sealed class KakaoSkillTemplate(KnowledgeBase knowledgeBase)
 {
     public const int MaxOutputs = 3;
     public const int MaxSimpleText = 1000;
@@ -26,19 +27,22 @@ public static class KakaoSkillTemplate
     public const int MaxListItemTitle = 35;
     public const int MaxListHeader = 15;
 
-    /// <summary>A choice longer than this is a question (shown in a list card), not a short answer (a quick reply).</summary>
+    /// <summary>A choice longer than this is shown in a list card even when it is not one of the FAQ's questions.</summary>
     public const int MaxQuickReplyText = 20;
 
     private static readonly HashSet<string> HandoffOffers = BotTexts.All
         .SelectMany(t => new[] { t.HandoffOffer, t.HandoffOfferAfterNotHelped, t.HandoffOfferAfterFallbacks })
         .ToHashSet(StringComparer.Ordinal);
 
+    // The FAQ's questions are offered as list items, whatever their length; the bot's short answers as quick replies.
+    private readonly HashSet<string> _questions = knowledgeBase.Entries.Select(e => e.Question).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>A response of one <c>simpleText</c>.</summary>
     public static KakaoSkillResponse Text(string text) =>
         new(new KakaoTemplate([new KakaoOutput { SimpleText = new KakaoSimpleText(KakaoPlainText.Truncate(text, MaxSimpleText)) }], null));
 
     /// <summary>The response to a turn's replies; <paramref name="webChatUrl"/> is where the rest of a long answer can be read.</summary>
-    public static KakaoSkillResponse From(IReadOnlyList<Activity> replies, string webChatUrl, string emptyText)
+    public KakaoSkillResponse From(IReadOnlyList<Activity> replies, string webChatUrl, string emptyText)
     {
         var messages = replies.Where(a => a.Type == ActivityTypes.Message && !string.IsNullOrWhiteSpace(a.Text)).ToList();
         if (messages.Count == 0)
@@ -57,7 +61,7 @@ public static class KakaoSkillTemplate
         }
 
         var choices = messages.LastOrDefault(m => m.SuggestedActions?.Actions?.Count > 0)?.SuggestedActions.Actions ?? [];
-        var questions = choices.Where(c => Sent(c).Length > MaxQuickReplyText).ToList();
+        var questions = choices.Where(c => _questions.Contains(Sent(c)) || Sent(c).Length > MaxQuickReplyText).ToList();
         var list = questions.Count > 0 ? ListOutput(questions, korean) : null;
         var outputs = Pack(parts, MaxOutputs - (list is null ? 0 : 1), webChatUrl, korean);
         if (outputs is null || list is null)
@@ -71,7 +75,7 @@ public static class KakaoSkillTemplate
         return new KakaoSkillResponse(new KakaoTemplate(outputs, QuickReplies(choices.Except(questions))));
     }
 
-    private static KakaoButton OperatorButton(bool korean) => new(korean ? "상담원과 1:1 채팅" : "Talk to an agent", "operator");
+    private static KakaoButton OperatorButton(bool korean) => new(korean ? "상담원과 1:1 채팅" : "Talk to agent", "operator");
 
     /// <summary>
     /// The parts as outputs: runs of text joined and cut into <c>simpleText</c>s, cards kept; when
