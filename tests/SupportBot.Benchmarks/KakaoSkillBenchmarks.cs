@@ -9,7 +9,9 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 
 namespace SupportBot.Benchmarks;
@@ -55,8 +57,10 @@ public class KakaoSkillBenchmarks
             ["RateLimits:KakaoSkillPerUser:PermitLimit"] = "0",
             ["Logging:LogLevel:Default"] = "Warning",
         };
-        _factory = new WebApplicationFactory<web::Program>().WithWebHostBuilder(host =>
-            host.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings)));
+        // Run in process from this project's output: the content root is found from SupportBot.sln.
+        _factory = new WebApplicationFactory<web::Program>().WithWebHostBuilder(host => host
+            .UseSolutionRelativeContentRoot("src/SupportBot.Web")
+            .ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings)));
         _client = _factory.CreateClient();
         WaitUntilReady();
 
