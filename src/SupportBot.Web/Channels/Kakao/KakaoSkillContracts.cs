@@ -38,6 +38,7 @@ public sealed record KakaoAction(string? Id, string? Name, JsonElement? Params, 
 /// <summary>A skill response of version 2.0 (without <c>version</c>, Open Builder reads the old format).</summary>
 public sealed record KakaoSkillResponse(KakaoTemplate Template)
 {
+    [JsonPropertyOrder(-1)]
     public string Version => "2.0";
 }
 
