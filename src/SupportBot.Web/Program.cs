@@ -3,6 +3,7 @@ using SupportBot.Core.Knowledge;
 using SupportBot.Web.Admin;
 using SupportBot.Web.Channels.BotFramework;
 using SupportBot.Web.Channels.DirectLine;
+using SupportBot.Web.Channels.Kakao;
 using SupportBot.Web.Classification;
 using SupportBot.Web.Configuration;
 using SupportBot.Web.Health;
@@ -27,6 +28,7 @@ builder.Services.AddBotFramework();         // authentication (Bot:AllowUnauthen
 builder.Services.AddHelpDesk();             // HelpDesk:*: API keys, the ticket webhook and its dispatcher
 builder.Services.AddAdminDashboard();       // HelpDesk:AdminPassword: /admin sign-in, charts, review, retraining
 builder.Services.AddDirectLine();           // DirectLine:*, WebChat:*: Direct Line 3.0 in process, tokens, history, CORS, limits
+builder.Services.AddKakaoSkill();           // Kakao:*: POST /api/kakao/skill, KakaoTalk through Kakao i Open Builder
 builder.Services.AddRateLimits();           // RateLimits:*: per IP, per API key, per conversation, wrong API keys
 builder.Services.AddTelemetry();            // Telemetry:*: /metrics, OTLP traces; Logging:Console:FormatterName=json for JSON logs
 builder.Services.AddGracefulShutdown();     // Shutdown:*: drain, then finish the turns in flight
@@ -50,6 +52,7 @@ try
 
     app.MapBotMessages();                   // POST /api/messages
     app.MapDirectLine();                    // /v3/directline/*, POST /api/webchat/token
+    app.MapKakaoSkill();                    // POST /api/kakao/skill (off outside Development until Kakao:BotIds is set)
     app.MapHelpDeskApi()                    // /api/v1/answers, /api/v1/faq
         .RequireApiKey(ApiKeyScope.Faq);    //   a key only with HelpDesk:RequireApiKeyForFaq
     app.MapTicketsApi();                    // /api/v1/tickets, /api/v1/webhook-events

@@ -32,6 +32,13 @@ public sealed class RateLimitOptions
     /// </summary>
     public RateLimit BotMessagesPerAddress { get; set; } = new() { PermitLimit = 1200, Window = TimeSpan.FromMinutes(1) };
 
+    /// <summary>
+    /// <c>/api/kakao/skill</c>, per KakaoTalk user (the user's conversation), once the bot id is
+    /// checked: Kakao's servers carry every user's messages from a few addresses. The Direct
+    /// Line's per-conversation pace (<c>DirectLine:MaxPostsPerConversation</c>).
+    /// </summary>
+    public RateLimit KakaoSkillPerUser { get; set; } = new() { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) };
+
     /// <summary>Wrong help-desk API keys, per IP address: past the limit every request with a key from that address gets 429 until the window ends.</summary>
     public RateLimit BadApiKeys { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromMinutes(5) };
 
@@ -45,6 +52,7 @@ public sealed class RateLimitOptions
             (nameof(HelpDeskApi), HelpDeskApi),
             (nameof(BotMessages), BotMessages),
             (nameof(BotMessagesPerAddress), BotMessagesPerAddress),
+            (nameof(KakaoSkillPerUser), KakaoSkillPerUser),
             (nameof(BadApiKeys), BadApiKeys),
             (nameof(AdminSignIn), AdminSignIn),
         ];

@@ -170,7 +170,31 @@ public static class BadInputEndpoints
         NotSent = BadBodies.WellFormed.ToHashSet(),
     };
 
+    public static readonly BadInputEndpoint KakaoSkill = new(
+        "POST /api/kakao/skill",
+        "POST",
+        "/api/kakao/skill",
+        Caller.Anyone,
+        ErrorShape.Problem,
+        """
+        {"intent": {"id": "block-1", "name": "fallback"},
+         "userRequest": {"utterance": "hello", "lang": "ko", "timezone": "Asia/Seoul", "block": {"id": "block-1", "name": "fallback"},
+                         "user": {"id": "bad-input-kakao-user", "type": "botUserKey", "properties": {}}, "params": {}},
+         "bot": {"id": "65a1e9b7c4f0a1b2c3d4e5f6", "name": "bot"}, "action": {"id": "a1", "name": "skill", "params": {}, "detailParams": {}, "clientExtra": {}},
+         "contexts": []}
+        """,
+        "userRequest.utterance",
+        "contexts",
+        new Dictionary<string, string>
+        {
+            [BadBodies.LongString] = LongTextIsValid,
+            [BadBodies.HugeArray] = "contexts are taken as any JSON and neither read nor kept; the body is under Api:MaxRequestBodyBytes",
+        });
+
     public static readonly IReadOnlyList<BadInputEndpoint> BotFramework = [BotMessages];
+
+    /// <summary>The Kakao skill; the bad-input host runs in Development without <c>Kakao:BotIds</c>, so any bot id may call.</summary>
+    public static readonly IReadOnlyList<BadInputEndpoint> Kakao = [KakaoSkill];
 
     public static readonly IReadOnlyList<BadInputEndpoint> DirectLine = [GenerateToken, StartConversation, RefreshToken, PostActivity, WebChatToken];
 
@@ -194,5 +218,5 @@ public static class BadInputEndpoints
     }
 
     public static BadInputEndpoint Named(string name) =>
-        BotFramework.Concat(DirectLine).Concat(HelpDeskApi).Concat(AdminApi).Single(e => e.Name == name);
+        BotFramework.Concat(Kakao).Concat(DirectLine).Concat(HelpDeskApi).Concat(AdminApi).Single(e => e.Name == name);
 }

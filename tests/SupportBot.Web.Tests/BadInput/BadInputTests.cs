@@ -14,6 +14,18 @@ public sealed class BotMessagesBadInputTests(BadInputHost host) : IClassFixture<
         BadInputCheck.SendAndCheckAsync(host, endpoint, badBody);
 }
 
+/// <summary>Bad bodies thrown at the KakaoTalk skill (<c>POST /api/kakao/skill</c>).</summary>
+[Collection(WebHostCollection.Name)]
+public sealed class KakaoSkillBadInputTests(BadInputHost host) : IClassFixture<BadInputHost>
+{
+    public static TheoryData<string, string> Cases => BadInputEndpoints.Matrix(BadInputEndpoints.Kakao);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task A_bad_body_is_a_4xx_that_stores_nothing_or_a_valid_input_taken_clean(string endpoint, string badBody) =>
+        BadInputCheck.SendAndCheckAsync(host, endpoint, badBody);
+}
+
 /// <summary>Bad bodies thrown at the Direct Line 3.0 endpoints and the Web Chat token endpoint.</summary>
 [Collection(WebHostCollection.Name)]
 public sealed class DirectLineBadInputTests(BadInputHost host) : IClassFixture<BadInputHost>

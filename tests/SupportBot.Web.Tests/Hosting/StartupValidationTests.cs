@@ -105,6 +105,8 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
     [InlineData("HelpDesk:Webhook:Secret", "change-me-webhook-secret")]
     [InlineData("HelpDesk:Webhook:Secret", "whsec-twenty-chars-1")]
     [InlineData("MicrosoftAppPassword", "change-me")]
+    [InlineData("Kakao:SkillSecret", "change-me-kakao-skill-secret")]
+    [InlineData("Kakao:SkillSecret", "kakao-twenty-chars-1")]
     public async Task A_placeholder_or_weak_secret_stops_the_host_outside_development_naming_the_setting(string key, string value)
     {
         var settings = new List<(string, string)> { (key, value) };

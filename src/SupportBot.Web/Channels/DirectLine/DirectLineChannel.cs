@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.Bot.Builder;
-using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
 using MessageLengthMiddleware = SupportBot.Bot.Conversation.MessageLengthMiddleware;
@@ -110,7 +109,5 @@ public sealed class DirectLineChannel(
     }
 
     // Who the turn is for, as a channel's token would say: the bot's app id, if it has one.
-    private ClaimsIdentity BotIdentity() => AppId.Length == 0
-        ? new ClaimsIdentity([], ChannelId)
-        : new ClaimsIdentity([new Claim(AuthenticationConstants.AudienceClaim, AppId), new Claim(AuthenticationConstants.AppIdClaim, AppId)], ChannelId);
+    private ClaimsIdentity BotIdentity() => InProcessIdentity.For(AppId, ChannelId);
 }
