@@ -87,7 +87,7 @@ public sealed partial class LayeringTests
             }
         }
 
-        Assert.Empty(violations);
+        AssertNone(violations);
     }
 
     [Fact]
@@ -118,7 +118,7 @@ public sealed partial class LayeringTests
             }
         }
 
-        Assert.Empty(violations);
+        AssertNone(violations);
     }
 
     [Fact]
@@ -148,8 +148,12 @@ public sealed partial class LayeringTests
             }
         }
 
-        Assert.Empty(violations);
+        AssertNone(violations);
     }
+
+    // Every violation in the message, one a line, not the first few.
+    private static void AssertNone(List<string> violations) =>
+        Assert.True(violations.Count == 0, $"The layering (docs/architecture.md) is broken:{Environment.NewLine}{string.Join(Environment.NewLine, violations)}");
 
     private static IEnumerable<string> AssemblyReferences(string path)
     {

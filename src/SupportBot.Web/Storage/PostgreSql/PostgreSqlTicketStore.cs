@@ -13,6 +13,7 @@ namespace SupportBot.Web.Storage.PostgreSql;
 public sealed class PostgreSqlTicketStore(PostgreSqlDatabase database, PostgreSqlTicketOutbox outbox, TimeProvider? time = null) : ITicketStore
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     public async Task<Ticket> CreateAsync(NewTicket ticket, CancellationToken cancellationToken = default)
     {
         TicketRules.Validate(ticket);

@@ -16,6 +16,7 @@ public sealed class SqliteTicketStore : ITicketStore
     private readonly SqliteDatabase _database;
     private readonly SqliteTicketOutbox _outbox;
     private readonly TimeProvider _time;
+
     public SqliteTicketStore(SqliteDatabase database, SqliteTicketOutbox outbox, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(database);
