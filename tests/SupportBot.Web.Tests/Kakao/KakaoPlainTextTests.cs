@@ -53,6 +53,21 @@ public sealed class KakaoPlainTextTests
     }
 
     [Fact]
+    public void Cut_by_sentence_paragraphs_are_packed_into_fewer_full_pieces_and_nothing_is_lost()
+    {
+        var paragraph = string.Concat(Enumerable.Repeat("A sentence of some length. ", 22)).Trim();
+        var text = string.Join("\n\n", paragraph, paragraph, paragraph);
+
+        var byParagraph = KakaoPlainText.Split(text, 1000);
+        var bySentence = KakaoPlainText.Split(text, 1000, bySentence: true);
+
+        Assert.Equal(3, byParagraph.Count);
+        Assert.Equal(2, bySentence.Count);
+        Assert.All(bySentence, p => Assert.InRange(p.Length, 1, 1000));
+        Assert.Equal(text.Replace("\n", " ", StringComparison.Ordinal).Replace("  ", " ", StringComparison.Ordinal), string.Join(" ", bySentence).Replace("\n", " ", StringComparison.Ordinal).Replace("  ", " ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_word_longer_than_the_limit_is_cut_without_splitting_a_surrogate_pair()
     {
         var word = string.Concat(Enumerable.Repeat("😀", 30));

@@ -3,6 +3,7 @@ using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.DependencyInjection;
 using SupportBot.Bot.Dialogs;
+using SupportBot.Bot.Insights;
 using SupportBot.Core.Answers;
 using SupportBot.Core.Knowledge;
 using SupportBot.Core.Text;
@@ -82,7 +83,7 @@ public sealed class KakaoSkillContractTests(KakaoSkillHost host) : IClassFixture
     }
 
     [Fact]
-    public async Task A_skill_turn_is_in_the_transcript_on_channel_kakao_under_the_users_conversation_as_from_the_bot_user_key()
+    public async Task A_skill_turn_is_in_the_transcript_on_channel_kakao_under_the_users_conversation_as_from_the_bot_user_key_and_in_the_question_log()
     {
         var request = Fresh("text-input.json");
         var userKey = (string)request["userRequest"]!["user"]!["id"]!;
@@ -102,6 +103,11 @@ public sealed class KakaoSkillContractTests(KakaoSkillHost host) : IClassFixture
         var question = Assert.Single(logged, a => a.Type == ActivityTypes.Message && a.From?.Id == userKey);
         Assert.Equal("안드로이드 키해시 오류가 나요", ((IMessageActivity)question).Text);
         Assert.All(logged, a => Assert.Equal(KakaoSkillChannel.ChannelId, a.ChannelId));
+
+        // The dashboard counts conversations and questions from the question log, whatever the channel.
+        var insights = host.Factory.Services.GetRequiredService<IQuestionInsights>();
+        var asked = await insights.ListAsync(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1), 100_000);
+        Assert.Equal("안드로이드 키해시 오류가 나요", Assert.Single(asked, q => q.ConversationId == conversationId).Text);
     }
 
     private KnowledgeBase KnowledgeBase => host.Factory.Services.GetRequiredService<KnowledgeBase>();

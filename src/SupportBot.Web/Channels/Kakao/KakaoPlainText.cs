@@ -61,11 +61,12 @@ public static partial class KakaoPlainText
     /// The text in pieces of at most <paramref name="limit"/> characters, as few as the boundaries
     /// allow: whole paragraphs together where they fit, a paragraph cut at lines, sentences, then words.
     /// </summary>
-    public static List<string> Split(string text, int limit)
+    /// <param name="bySentence">Cut every paragraph between sentences, not only the long ones: fills each piece, for when whole paragraphs need more pieces than there is room for.</param>
+    public static List<string> Split(string text, int limit, bool bySentence = false)
     {
         var pieces = new List<string>();
         var current = new StringBuilder();
-        foreach (var unit in Units(text, limit))
+        foreach (var unit in Units(text, limit, bySentence))
         {
             var separator = current.Length == 0 ? string.Empty : unit.Separator;
             if (current.Length + separator.Length + unit.Text.Length > limit)
@@ -111,17 +112,35 @@ public static partial class KakaoPlainText
     }
 
     // Paragraphs, each cut into lines, sentences or words when longer than the limit; with the separator that joins it to the previous unit.
-    private static IEnumerable<(string Text, string Separator)> Units(string text, int limit)
+    private static IEnumerable<(string Text, string Separator)> Units(string text, int limit, bool bySentence)
     {
         foreach (var paragraph in text.Split("\n\n"))
         {
             var first = true;
-            foreach (var part in Cut(paragraph, limit, ["\n", ". ", "? ", "! ", " "]))
+            var parts = bySentence
+                ? Sentences(paragraph).SelectMany(s => Cut(s.Text, limit, [" "]).Select((piece, i) => i == 0 ? piece with { Separator = s.Separator } : piece))
+                : Cut(paragraph, limit, ["\n", ". ", "? ", "! ", " "]);
+            foreach (var part in parts)
             {
                 yield return (part.Text, first ? "\n\n" : part.Separator);
                 first = false;
             }
         }
+    }
+
+    // A paragraph's lines and sentences, each with the separator before it.
+    private static IEnumerable<(string Text, string Separator)> Sentences(string paragraph)
+    {
+        var at = 0;
+        var separator = string.Empty;
+        foreach (Match boundary in SentenceEnd().Matches(paragraph))
+        {
+            yield return (paragraph[at..boundary.Index], separator);
+            separator = boundary.Value.Contains('\n', StringComparison.Ordinal) ? "\n" : " ";
+            at = boundary.Index + boundary.Length;
+        }
+
+        yield return (paragraph[at..], separator);
     }
 
     private static IEnumerable<(string Text, string Separator)> Cut(string text, int limit, string[] boundaries)
@@ -251,6 +270,9 @@ public static partial class KakaoPlainText
 
     [GeneratedRegex(@"\\(?<char>[\\`*_{}\[\]()#+\-.!|])")]
     private static partial Regex Escape();
+
+    [GeneratedRegex(@"(?<=[.?!])[ ]+|\n")]
+    private static partial Regex SentenceEnd();
 
     [GeneratedRegex(@"\n{3,}")]
     private static partial Regex ExtraBlankLines();

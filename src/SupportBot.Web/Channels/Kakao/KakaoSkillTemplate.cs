@@ -103,6 +103,12 @@ public sealed class KakaoSkillTemplate(KnowledgeBase knowledgeBase)
         }
 
         var texts = runs.Select(r => r.Text is null ? null : KakaoPlainText.Split(r.Text, MaxSimpleText)).ToList();
+        if (texts.Sum(t => t?.Count ?? 1) > budget)
+        {
+            // Whole paragraphs need more bubbles than there is room for: cut between sentences too, which fills each bubble.
+            texts = [.. runs.Select(r => r.Text is null ? null : KakaoPlainText.Split(r.Text, MaxSimpleText, bySentence: true))];
+        }
+
         var allowed = texts.Select(t => t?.Count ?? 1).ToArray();
         while (allowed.Sum() > budget)
         {
