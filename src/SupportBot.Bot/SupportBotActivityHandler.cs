@@ -142,7 +142,8 @@ public sealed class SupportBotActivityHandler(
                 QuestionLog.Helped => QuestionFeedback.Helpful,
                 QuestionLog.NotHelpedFeedback => QuestionFeedback.Unhelpful,
                 _ => null,
-            })).ToList();
+            },
+            ChannelId: activity.ChannelId)).ToList();
         log.Unsaved.Clear();
         try
         {

@@ -12,6 +12,7 @@ namespace SupportBot.Bot.Insights;
 /// <param name="ClosestEntryId">The FAQ entry the classifier ranked highest, whatever the outcome.</param>
 /// <param name="Feedback">One of <see cref="QuestionFeedback"/>, or null when the user said nothing.</param>
 /// <param name="ReviewedAs">What an admin assigned the question to: an FAQ entry id or <c>out-of-scope</c>.</param>
+/// <param name="ChannelId">The channel the question came in on (<c>msteams</c>, <c>directline</c>, <c>kakao</c> ...); null for rows logged before channels were.</param>
 public sealed record AskedQuestion(
     string Id,
     string ConversationId,
@@ -23,7 +24,8 @@ public sealed record AskedQuestion(
     double Score,
     string? ClosestEntryId,
     string? Feedback = null,
-    string? ReviewedAs = null);
+    string? ReviewedAs = null,
+    string? ChannelId = null);
 
 /// <summary>What the bot did with a question (the answers contract's names, and a request for a person).</summary>
 public static class QuestionOutcomes
@@ -69,10 +71,14 @@ public sealed record QuestionDay(DateOnly Date, int Questions, int Conversations
 /// <summary>How many questions an FAQ entry answered.</summary>
 public sealed record EntryTally(string EntryId, int Count);
 
+/// <summary>The questions that came in on a channel, and in how many conversations; a null channel counts the rows logged before channels were.</summary>
+public sealed record ChannelTally(string? ChannelId, int Questions, int Conversations);
+
 /// <summary>
 /// The dashboard's numbers for a window, counted by the store (a database counts them where the
-/// rows are): totals, the days that had questions, the questions per outcome, the feedback, and
-/// the entries answered most (most first, ties in ordinal order of the id).
+/// rows are): totals, the days that had questions, the questions per outcome, the feedback, the
+/// entries answered most (most first, ties in ordinal order of the id), and the questions per
+/// channel (in no particular order).
 /// </summary>
 public sealed record QuestionStats(
     int Questions,
@@ -81,7 +87,8 @@ public sealed record QuestionStats(
     IReadOnlyDictionary<string, int> Outcomes,
     int Helpful,
     int Unhelpful,
-    IReadOnlyList<EntryTally> TopEntries);
+    IReadOnlyList<EntryTally> TopEntries,
+    IReadOnlyList<ChannelTally> Channels);
 
 /// <summary>
 /// Where asked questions are kept. The dashboard reads counts (<see cref="StatsAsync"/>) and pages

@@ -46,6 +46,7 @@ public static class AdminPages
                 <div class="charts">
                   <figure><canvas id="per-day-chart" aria-label="Conversations and questions per day"></canvas></figure>
                   <figure><canvas id="outcomes-chart" aria-label="What became of the questions"></canvas></figure>
+                  <figure class="table"><figcaption>Questions per channel</figcaption><table id="channels"><thead><tr><th scope="col">Channel</th><th scope="col">Questions</th><th scope="col">Conversations</th><th scope="col">Share</th></tr></thead><tbody></tbody></table></figure>
                   <figure><canvas id="feedback-chart" aria-label="Did the answer help?"></canvas></figure>
                   <figure><canvas id="top-entries-chart" aria-label="Entries answered most"></canvas></figure>
                 </div>

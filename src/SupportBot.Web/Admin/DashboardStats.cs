@@ -13,8 +13,12 @@ public sealed record DashboardStats(
     IReadOnlyList<DayCount> Days,
     IReadOnlyList<OutcomeCount> Outcomes,
     FeedbackCount Feedback,
-    IReadOnlyList<EntryCount> TopEntries)
+    IReadOnlyList<EntryCount> TopEntries,
+    IReadOnlyList<ChannelCount> Channels)
 {
+    /// <summary>How <see cref="Channels"/> names the questions logged before the channel was.</summary>
+    public const string UnknownChannel = "unknown";
+
     public const int TopEntryCount = 10;
 
     /// <summary>The charts of the window [<paramref name="from"/>, <paramref name="from"/> + <paramref name="days"/> days), from the store's counts.</summary>
@@ -36,6 +40,10 @@ public sealed record DashboardStats(
         var topEntries = counts.TopEntries
             .Select(e => new EntryCount(e.EntryId, knowledgeBase.Find(e.EntryId)?.Question ?? e.EntryId, e.Count))
             .ToList();
+        var channels = counts.Channels
+            .Select(c => new ChannelCount(c.ChannelId ?? UnknownChannel, c.Questions, c.Conversations, Rate(c.Questions, counts.Questions)))
+            .OrderByDescending(c => c.Questions).ThenBy(c => c.Channel, StringComparer.Ordinal)
+            .ToList();
 
         return new DashboardStats(
             from,
@@ -45,7 +53,8 @@ public sealed record DashboardStats(
             perDay,
             outcomes,
             new FeedbackCount(helpful, unhelpful, helpful + unhelpful == 0 ? null : Rate(helpful, helpful + unhelpful)),
-            topEntries);
+            topEntries,
+            channels);
     }
 
     private static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -58,6 +67,9 @@ public sealed record DayCount(string Date, int Conversations, int Questions);
 
 /// <summary>How many questions ended in an outcome, and their share of all questions (0 to 1).</summary>
 public sealed record OutcomeCount(string Outcome, int Count, double Rate);
+
+/// <summary>The questions and conversations of a channel (<c>unknown</c> for rows older than the channel log), and its share of all questions (0 to 1).</summary>
+public sealed record ChannelCount(string Channel, int Questions, int Conversations, double Share);
 
 /// <summary>The answers to "Did this answer your question?"; the helpful rate is null before any.</summary>
 public sealed record FeedbackCount(int Helpful, int Unhelpful, double? HelpfulRate);

@@ -12,7 +12,7 @@ namespace SupportBot.Web.Storage;
 /// </summary>
 internal static class QuestionSql
 {
-    public const string Columns = "id, conversation_id, asked_at, text, language, outcome, entry_id, score, closest_entry_id, feedback, reviewed_as";
+    public const string Columns = "id, conversation_id, asked_at, text, language, outcome, entry_id, score, closest_entry_id, feedback, reviewed_as, channel_id";
 
     /// <summary>The window and the filter, as a WHERE condition over the two bound parameters.</summary>
     public static string Where(string from, string to, QuestionFilter filter) =>
@@ -38,7 +38,7 @@ internal static class QuestionSql
         return new QuestionPage(questions, Convert.ToInt32(await count.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture));
     }
 
-    /// <summary>The window's counts, in four grouped queries.</summary>
+    /// <summary>The window's counts, in five grouped queries.</summary>
     /// <param name="day">The SQL of an <c>asked_at</c>'s UTC date as <c>yyyy-MM-dd</c> text.</param>
     public static async Task<QuestionStats> StatsAsync(
         Func<string, DbCommand> command, string where, string day, int topEntries, string ordinal, CancellationToken cancellationToken)
@@ -66,6 +66,10 @@ internal static class QuestionSql
                 $"SELECT entry_id, COUNT(*) AS n FROM asked_questions WHERE {where} AND entry_id IS NOT NULL GROUP BY entry_id ORDER BY n DESC, entry_id {ordinal} LIMIT {topEntries}")),
             r => new EntryTally(r.GetString(0), Int(r, 1)),
             cancellationToken);
+        var channels = await RowsAsync(
+            command($"SELECT channel_id, COUNT(*), COUNT(DISTINCT conversation_id) FROM asked_questions WHERE {where} GROUP BY channel_id"),
+            r => new ChannelTally(r.IsDBNull(0) ? null : r.GetString(0), Int(r, 1), Int(r, 2)),
+            cancellationToken);
         return new QuestionStats(
             totals.Questions,
             totals.Conversations,
@@ -73,7 +77,8 @@ internal static class QuestionSql
             outcomes.ToDictionary(o => o.Outcome, o => o.Count, StringComparer.Ordinal),
             totals.Helpful,
             totals.Unhelpful,
-            top);
+            top,
+            channels);
     }
 
     private static int Int(DbDataReader reader, int ordinal) => Convert.ToInt32(reader.GetValue(ordinal), CultureInfo.InvariantCulture);

@@ -68,6 +68,10 @@ public sealed class MemoryQuestionInsights : IQuestionInsights
                 .Take(topEntries)
                 .Select(g => new EntryTally(g.Key, g.Count()))
                 .ToList();
+            var channels = questions
+                .GroupBy(q => q.ChannelId ?? string.Empty, StringComparer.Ordinal)
+                .Select(g => new ChannelTally(g.First().ChannelId, g.Count(), g.Select(q => q.ConversationId).Distinct(StringComparer.Ordinal).Count()))
+                .ToList();
             return Task.FromResult(new QuestionStats(
                 questions.Count,
                 questions.Select(q => q.ConversationId).Distinct(StringComparer.Ordinal).Count(),
@@ -75,7 +79,8 @@ public sealed class MemoryQuestionInsights : IQuestionInsights
                 questions.GroupBy(q => q.Outcome, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
                 questions.Count(q => q.Feedback == QuestionFeedback.Helpful),
                 questions.Count(q => q.Feedback == QuestionFeedback.Unhelpful),
-                top));
+                top,
+                channels));
         }
     }
 

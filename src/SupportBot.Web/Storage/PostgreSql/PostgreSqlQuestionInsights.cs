@@ -52,7 +52,9 @@ public sealed class PostgreSqlQuestionInsights : IQuestionInsights, IAsyncDispos
         await using var command = connection.Command(
             $"""
             INSERT INTO asked_questions ({Columns})
-            SELECT *, NULL FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[], $10::text[])
+            SELECT id, conversation_id, asked_at, text, language, outcome, entry_id, score, closest_entry_id, feedback, NULL, channel_id
+            FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::text[], $10::text[], $11::text[])
+                AS q (id, conversation_id, asked_at, text, language, outcome, entry_id, score, closest_entry_id, feedback, channel_id)
             ON CONFLICT (id) DO UPDATE SET outcome = excluded.outcome, entry_id = excluded.entry_id, feedback = excluded.feedback
             """,
             questions.Select(q => q.Id).ToArray(),
@@ -64,7 +66,8 @@ public sealed class PostgreSqlQuestionInsights : IQuestionInsights, IAsyncDispos
             questions.Select(q => q.EntryId).ToArray(),
             questions.Select(q => q.Score).ToArray(),
             questions.Select(q => q.ClosestEntryId).ToArray(),
-            questions.Select(q => q.Feedback).ToArray());
+            questions.Select(q => q.Feedback).ToArray(),
+            questions.Select(q => q.ChannelId).ToArray());
         await command.ExecuteNonQueryAsync();
     }
 
@@ -145,7 +148,8 @@ public sealed class PostgreSqlQuestionInsights : IQuestionInsights, IAsyncDispos
         reader.GetDouble(7),
         NullableString(reader, 8),
         NullableString(reader, 9),
-        NullableString(reader, 10));
+        NullableString(reader, 10),
+        NullableString(reader, 11));
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

@@ -120,5 +120,8 @@ public static class PostgreSqlSchema
                 created_at timestamptz NOT NULL DEFAULT now()
             );
             """),
+        new(5, "the channel each question came in on, for the dashboard's per-channel counts", """
+            ALTER TABLE asked_questions ADD COLUMN channel_id text NULL;
+            """),
     ];
 }

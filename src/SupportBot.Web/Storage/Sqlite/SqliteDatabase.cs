@@ -110,12 +110,37 @@ public sealed class SqliteDatabase : IAsyncDisposable
             if (!_schemaCreated)
             {
                 await ExecuteAsync(connection, SqliteSchema.Tables, cancellationToken);
+                await AddMissingColumnsAsync(connection, cancellationToken);
                 _schemaCreated = true;
             }
         }
         finally
         {
             _schemaLock.Release();
+        }
+    }
+
+    private static async Task AddMissingColumnsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        foreach (var added in SqliteSchema.AddedColumns)
+        {
+            await using var exists = connection.CreateCommand();
+            exists.CommandText = "SELECT COUNT(*) FROM pragma_table_info($table) WHERE name = $column";
+            exists.Parameters.AddWithValue("$table", added.Table);
+            exists.Parameters.AddWithValue("$column", added.Column);
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                await ExecuteAsync(connection, $"ALTER TABLE {added.Table} ADD COLUMN {added.Column} {added.Definition}", cancellationToken);
+            }
+            catch (SqliteException ex) when (ex.Message.Contains("duplicate column name", StringComparison.Ordinal))
+            {
+                // Another process (the CLI, a second host) opening the same file added it first.
+            }
         }
     }
 

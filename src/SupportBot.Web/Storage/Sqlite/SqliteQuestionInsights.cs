@@ -47,7 +47,7 @@ public sealed class SqliteQuestionInsights : IQuestionInsights, IAsyncDisposable
             {
                 var upsert = batch.Command($"""
                     INSERT INTO asked_questions ({Columns})
-                    VALUES ($id, $conversationId, $askedAt, $text, $language, $outcome, $entryId, $score, $closestEntryId, $feedback, NULL)
+                    VALUES ($id, $conversationId, $askedAt, $text, $language, $outcome, $entryId, $score, $closestEntryId, $feedback, NULL, $channelId)
                     ON CONFLICT (id) DO UPDATE SET outcome = excluded.outcome, entry_id = excluded.entry_id, feedback = excluded.feedback
                     """);
                 foreach (var question in questions)
@@ -63,6 +63,7 @@ public sealed class SqliteQuestionInsights : IQuestionInsights, IAsyncDisposable
                     upsert.Parameters.AddWithValue("$score", question.Score);
                     upsert.Parameters.AddWithValue("$closestEntryId", (object?)question.ClosestEntryId ?? DBNull.Value);
                     upsert.Parameters.AddWithValue("$feedback", (object?)question.Feedback ?? DBNull.Value);
+                    upsert.Parameters.AddWithValue("$channelId", (object?)question.ChannelId ?? DBNull.Value);
                     upsert.ExecuteNonQuery();
                 }
             },
@@ -162,7 +163,8 @@ public sealed class SqliteQuestionInsights : IQuestionInsights, IAsyncDisposable
         reader.GetDouble(7),
         NullableString(reader, 8),
         NullableString(reader, 9),
-        NullableString(reader, 10));
+        NullableString(reader, 10),
+        NullableString(reader, 11));
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

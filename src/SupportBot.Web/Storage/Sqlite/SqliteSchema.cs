@@ -1,5 +1,8 @@
 namespace SupportBot.Web.Storage.Sqlite;
 
+/// <summary>A column <see cref="SqliteSchema"/> added to an existing table: its table, name and SQL type and constraint.</summary>
+public sealed record SqliteAddedColumn(string Table, string Column, string Definition);
+
 /// <summary>Every table of the SQLite file, in one list, created by <see cref="SqliteDatabase"/> on its first connection (<c>CREATE ... IF NOT EXISTS</c>).</summary>
 /// <remarks>
 /// A new SQLite store adds its tables here, never in its own class, so one read shows the whole
@@ -10,6 +13,16 @@ public static class SqliteSchema
 {
     /// <summary>The whole schema, one script.</summary>
     public const string Tables = BotState + Tickets + AskedQuestions + DirectLine;
+
+    /// <summary>
+    /// Columns added to a table after files with it were in use: <c>CREATE TABLE IF NOT EXISTS</c>
+    /// leaves an older file's table as it was, so each is added (<c>ALTER TABLE ... ADD COLUMN</c>)
+    /// where missing, after <see cref="Tables"/>. Each is in its table's <c>CREATE TABLE</c> too; never remove one.
+    /// </summary>
+    public static IReadOnlyList<SqliteAddedColumn> AddedColumns { get; } =
+    [
+        new("asked_questions", "channel_id", "TEXT NULL"),
+    ];
 
     // WAL lets readers run while one writer writes, and is a property of the file, so it is set once.
     private const string BotState = """
@@ -89,7 +102,8 @@ public static class SqliteSchema
             score REAL NOT NULL,
             closest_entry_id TEXT NULL,
             feedback TEXT NULL,
-            reviewed_as TEXT NULL
+            reviewed_as TEXT NULL,
+            channel_id TEXT NULL
         );
 
         CREATE INDEX IF NOT EXISTS asked_questions_by_time ON asked_questions (asked_at);

@@ -55,6 +55,17 @@
       },
       options: { plugins: { title: { display: true, text: 'Answered, clarified, fallback, handoff (%)' } }, scales: { y: { beginAtZero: true, max: 100 } } },
     });
+    const channelRows = stats.channels.map(c => {
+      const row = document.createElement('tr');
+      for (const text of [c.channel, c.questions, c.conversations, percent(c.share)]) {
+        const cell = document.createElement('td');
+        cell.textContent = text;
+        row.append(cell);
+      }
+
+      return row;
+    });
+    document.querySelector('#channels tbody').replaceChildren(...channelRows);
     draw('feedback-chart', {
       type: 'doughnut',
       data: { labels: ['Helpful', 'Not helpful'], datasets: [{ data: [stats.feedback.helpful, stats.feedback.unhelpful] }] },
