@@ -98,7 +98,7 @@ public interface IQuestionInsights
 {
     /// <summary>
     /// Inserts the questions, or for an id already stored updates what a later turn can change
-    /// (outcome, entry, feedback); the time, text and review of a stored question stay.
+    /// (outcome, entry, feedback); the time, text, channel and review of a stored question stay.
     /// </summary>
     Task SaveAsync(IReadOnlyList<AskedQuestion> questions, CancellationToken cancellationToken = default);
 

@@ -25,7 +25,7 @@ public abstract class QuestionInsightsContractTests
     [Fact]
     public async Task A_saved_question_is_listed_with_every_field()
     {
-        var question = Question("q1", Monday) with { Feedback = QuestionFeedback.Helpful };
+        var question = Question("q1", Monday) with { Feedback = QuestionFeedback.Helpful, ChannelId = "kakao" };
 
         await Store.SaveAsync([question]);
 
@@ -163,6 +163,27 @@ public abstract class QuestionInsightsContractTests
     }
 
     [Fact]
+    public async Task Stats_count_the_questions_and_conversations_of_each_channel_and_the_unlogged_channel_apart()
+    {
+        await Store.SaveAsync(
+        [
+            Question("e1", Monday) with { ConversationId = "c1", ChannelId = "emulator" },
+            Question("e2", Monday) with { ConversationId = "c1", ChannelId = "emulator" },
+            Question("e3", Monday) with { ConversationId = "c2", ChannelId = "emulator" },
+            Question("d1", Monday) with { ConversationId = "c3", ChannelId = "directline" },
+            Question("old", Monday) with { ConversationId = "c4", ChannelId = null },
+            Question("late", Monday.AddDays(7)) with { ConversationId = "c5", ChannelId = "kakao" },
+        ]);
+        await Store.SaveAsync([Question("e1", Monday) with { ConversationId = "c1", ChannelId = "msteams", Feedback = QuestionFeedback.Helpful }]);
+
+        var stats = await Store.StatsAsync(Monday, Monday.AddDays(1), topEntries: 10);
+
+        Assert.Equal(
+            [new ChannelTally(null, 1, 1), new ChannelTally("directline", 1, 1), new ChannelTally("emulator", 3, 2)],
+            stats.Channels.OrderBy(c => c.ChannelId, StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Stats_of_an_empty_window_are_zero()
     {
         var stats = await Store.StatsAsync(Monday, Monday.AddDays(1), topEntries: 10);
@@ -171,5 +192,6 @@ public abstract class QuestionInsightsContractTests
         Assert.Empty(stats.Days);
         Assert.Empty(stats.Outcomes);
         Assert.Empty(stats.TopEntries);
+        Assert.Empty(stats.Channels);
     }
 }
