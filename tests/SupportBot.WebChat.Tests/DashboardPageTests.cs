@@ -53,6 +53,9 @@ public sealed class DashboardPageTests(BrowserHost browser, DashboardHost dashbo
             }
 
             await Expect(admin.Locator("#totals")).ToContainTextAsync("5 conversations, 9 questions, 66.7% helpful");
+            // The chat came over the self-hosted Direct Line; the seeded rows carry no channel.
+            await Expect(admin.Locator("#channels tbody tr", new() { HasText = "directline" })).ToHaveCountAsync(1);
+            await Expect(admin.Locator("#channels tbody tr", new() { HasText = "unknown" })).ToContainTextAsync("8");
             await admin.ScreenshotAsync(new() { Path = Screenshot("dashboard-charts"), FullPage = true });
 
             // The three wordings are one group, offered with the closest entry; assign it.

@@ -33,6 +33,7 @@ public sealed class QuestionInsightsRecordingTests(BotFixture fixture)
             (question.Text, question.Outcome, question.EntryId, question.Feedback, question.ConversationId));
         Assert.Equal("android-keyhash-mismatch", question.ClosestEntryId);
         Assert.InRange(question.Score, 0.0, 1.0);
+        Assert.Equal(Microsoft.Bot.Connector.Channels.Test, question.ChannelId);
     }
 
     [Fact]
