@@ -262,6 +262,20 @@ public sealed class TranscriptExportTests(TrainedModelFixture model)
         }
     }
 
+    [Fact]
+    public async Task The_openapi_document_describes_the_export_as_needing_a_key()
+    {
+        await using var host = SupportBotFactory.WithSettings(model, Keys);
+        using var client = host.CreateClient();
+
+        var document = JsonNode.Parse(await client.GetStringAsync("/openapi/v1.json"))!;
+
+        var export = document["paths"]!["/api/v1/conversations/{channelId}/{conversationId}/transcript"]!["get"]!;
+        Assert.NotNull(export["security"]![0]!["ApiKey"]);
+        Assert.NotNull(export["responses"]!["403"]);
+        Assert.NotNull(export["responses"]!["404"]);
+    }
+
     private static string Path(string channelId, string conversationId) =>
         $"/api/v1/conversations/{Uri.EscapeDataString(channelId)}/{Uri.EscapeDataString(conversationId)}/transcript";
 
