@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Bot.Builder;
+using Microsoft.Bot.Schema;
 using SupportBot.Bot.Storage;
 using SupportBot.Web.Http;
 
