@@ -126,7 +126,7 @@ public sealed class TranscriptExportTests(TrainedModelFixture model)
     }
 
     [Theory]
-    [InlineData("emulator", "conv%00nul")]
+    [InlineData("emulator", "conv%07bell")]
     [InlineData("emulator", "conv%0D%0Abreak")]
     [InlineData("emu%20lator", "conv-1")]
     [InlineData("emulator%22", "conv-1")]
