@@ -56,6 +56,7 @@ try
     app.MapHelpDeskApi()                    // /api/v1/answers, /api/v1/faq
         .RequireApiKey(ApiKeyScope.Faq);    //   a key only with HelpDesk:RequireApiKeyForFaq
     app.MapTicketsApi();                    // /api/v1/tickets, /api/v1/webhook-events
+    app.MapTranscriptExportApi();           // /api/v1/conversations/{channelId}/{conversationId}/transcript (scope conversations)
     app.MapAdminDashboard();                // /admin, /admin/signin, /admin/api/*
     app.MapHealth();                        // /healthz, /readyz
     app.MapMetrics();                       // /metrics (Prometheus)

@@ -10,8 +10,37 @@ namespace SupportBot.Web.HelpDesk;
 /// <summary>Which endpoints a key opens: the ticket API always needs one; the answers and FAQ endpoints only with <c>HelpDesk:RequireApiKeyForFaq</c>.</summary>
 public enum ApiKeyScope
 {
+    /// <summary>The ticket API and the webhook events; what a key with no <c>Scopes</c> listed opens.</summary>
     Tickets,
+
+    /// <summary>Answers and the FAQ: every valid key opens them (when they need a key at all).</summary>
     Faq,
+
+    /// <summary>Conversation transcripts (personal data): only a key that lists <c>conversations</c>.</summary>
+    Conversations,
+}
+
+/// <summary>The scope names of <c>HelpDesk:ApiKeys:N:Scopes</c>, and what a key is granted from them.</summary>
+public static class ApiKeyScopes
+{
+    /// <summary>The values <c>Scopes</c> accepts (case-insensitive); Faq is not one, every key has it.</summary>
+    public static readonly IReadOnlyDictionary<string, ApiKeyScope> Names = new Dictionary<string, ApiKeyScope>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["tickets"] = ApiKeyScope.Tickets,
+        ["conversations"] = ApiKeyScope.Conversations,
+    };
+
+    /// <summary>
+    /// What a key opens: with no scopes listed, what every key opened before scopes existed (tickets),
+    /// never transcripts, which hold personal data; with scopes listed, exactly those. The FAQ always.
+    /// </summary>
+    public static IReadOnlySet<ApiKeyScope> Granted(IReadOnlyCollection<string> scopes) =>
+        (scopes.Count == 0 ? [ApiKeyScope.Tickets] : scopes.Select(s => Names[s.Trim()]))
+            .Append(ApiKeyScope.Faq)
+            .ToHashSet();
+
+    /// <summary>The name a scope is configured and reported by.</summary>
+    public static string NameOf(ApiKeyScope scope) => scope.ToString().ToLowerInvariant();
 }
 
 /// <summary>
@@ -49,7 +78,7 @@ public static class ApiKeys
         });
         options.AddOperationTransformer((operation, context, _) =>
         {
-            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiKeyRequired>().Any(r => r.Scope == ApiKeyScope.Tickets))
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<ApiKeyRequired>().Any(r => r.Scope != ApiKeyScope.Faq))
             {
                 operation.Security ??= [];
                 operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeId, context.Document)] = [] });
@@ -108,9 +137,9 @@ public static class ApiKeys
             if (required is null || (required.Scope == ApiKeyScope.Faq && !options.Value.RequireApiKeyForFaq))
             {
                 // An open endpoint needs no key, but a valid one presented still names the caller (its rate limit).
-                if (required is not null && Presented(context.Request) is { } offered && keys.Match(offered) is { } caller)
+                if (required is not null && Presented(context.Request) is { } offered && keys.Find(offered) is { } caller)
                 {
-                    context.Features.Set(new ApiKeyCaller(caller));
+                    context.Features.Set(new ApiKeyCaller(caller.Name));
                 }
 
                 await next(context);
@@ -146,8 +175,8 @@ public static class ApiKeys
                 }
             }
 
-            var name = keys.Match(presented);
-            if (name is null)
+            var key = keys.Find(presented);
+            if (key is null)
             {
                 using var counted = badKeys.CountBadKey(context);
                 await (counted.IsAcquired
@@ -156,8 +185,19 @@ public static class ApiKeys
                 return;
             }
 
-            context.Features.Set(new ApiKeyCaller(name));
-            using (logger.BeginScope(new Dictionary<string, object> { ["ApiKey"] = name }))
+            // A right key for another purpose: 403, not counted as a wrong key, its name logged.
+            if (!key.Scopes.Contains(required.Scope))
+            {
+                var scope = ApiKeyScopes.NameOf(required.Scope);
+                logger.LogInformation("{Method} {Path} refused with 403: the API key {ApiKey} lacks the {Scope} scope", context.Request.Method, context.Request.Path, key.Name, scope);
+                await TypedResults.Problem(
+                    detail: $"This API key does not have the '{scope}' scope ({HelpDeskOptions.Section}:{nameof(HelpDeskOptions.ApiKeys)}:N:{nameof(ApiKeyOptions.Scopes)}).",
+                    statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(context);
+                return;
+            }
+
+            context.Features.Set(new ApiKeyCaller(key.Name));
+            using (logger.BeginScope(new Dictionary<string, object> { ["ApiKey"] = key.Name }))
             {
                 await next(context);
             }
@@ -188,23 +228,30 @@ public static class ApiKeys
 /// <summary>The name of the valid API key a request presented (a request feature), for the rate limiter.</summary>
 public sealed record ApiKeyCaller(string KeyName);
 
+/// <summary>A configured key as the ring knows it: its name and what it opens.</summary>
+public sealed record ApiKeyGrant(string Name, IReadOnlySet<ApiKeyScope> Scopes);
+
 /// <summary>The configured API keys, kept only as SHA-256 hashes and compared in constant time.</summary>
 public sealed class ApiKeyRing(IOptions<HelpDeskOptions> options)
 {
-    private readonly (string Name, byte[] Hash)[] _keys = options.Value.ApiKeys.Select(k => (k.Name, Hash(k.Key))).ToArray();
+    private readonly (ApiKeyGrant Grant, byte[] Hash)[] _keys =
+        options.Value.ApiKeys.Select(k => (new ApiKeyGrant(k.Name, ApiKeyScopes.Granted(k.Scopes)), Hash(k.Key))).ToArray();
 
     public bool IsEmpty => _keys.Length == 0;
 
-    /// <summary>The name of the key presented, or null. Comparing hashes of equal length, every key each time, the time taken says nothing about any key.</summary>
-    public string? Match(string presented)
+    /// <summary>The name of the key presented, or null.</summary>
+    public string? Match(string presented) => Find(presented)?.Name;
+
+    /// <summary>The key presented, or null. Comparing hashes of equal length, every key each time, the time taken says nothing about any key.</summary>
+    public ApiKeyGrant? Find(string presented)
     {
         var hash = Hash(presented);
-        string? match = null;
-        foreach (var (name, key) in _keys)
+        ApiKeyGrant? match = null;
+        foreach (var (grant, key) in _keys)
         {
             if (CryptographicOperations.FixedTimeEquals(hash, key))
             {
-                match ??= name;
+                match ??= grant;
             }
         }
 

@@ -33,6 +33,9 @@ public sealed class ApiKeyOptions
     public string Name { get; set; } = string.Empty;
 
     public string Key { get; set; } = string.Empty;
+
+    /// <summary>What the key opens (<c>tickets</c>, <c>conversations</c>); none listed: the ticket API only, as before scopes existed.</summary>
+    public List<string> Scopes { get; set; } = [];
 }
 
 /// <summary>The outbound webhook for ticket events: where, the signing secret, and how delivery is retried.</summary>
@@ -87,6 +90,11 @@ public sealed class HelpDeskOptionsValidator(SecretStrength strength) : IValidat
             else
             {
                 strength.Check(failures, $"{prefix}:{nameof(ApiKeyOptions.Key)}", key.Key);
+            }
+
+            foreach (var scope in key.Scopes.Where(s => !ApiKeyScopes.Names.ContainsKey(s.Trim())))
+            {
+                failures.Add($"{prefix}:{nameof(ApiKeyOptions.Scopes)}: '{scope}' is not a scope; use {string.Join(", ", ApiKeyScopes.Names.Keys)}.");
             }
         }
 

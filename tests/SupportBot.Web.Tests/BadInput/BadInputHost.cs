@@ -35,6 +35,8 @@ public class BadInputHost(TrainedModelFixture model) : IAsyncLifetime
         {
             ["HelpDesk:ApiKeys:0:Name"] = "bad-input",
             ["HelpDesk:ApiKeys:0:Key"] = ApiKey,
+            ["HelpDesk:ApiKeys:0:Scopes:0"] = "tickets",
+            ["HelpDesk:ApiKeys:0:Scopes:1"] = "conversations",
             ["HelpDesk:RequireApiKeyForFaq"] = "true",
         };
         foreach (var (key, value) in await StorageSettingsAsync())

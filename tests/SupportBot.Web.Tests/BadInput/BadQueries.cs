@@ -31,6 +31,8 @@ public static class BadQueries
         new("GET /api/v1/tickets/{number}/suggestions?top", "/api/v1/tickets/{ticket}/suggestions?top={v}", Caller.ApiKey, ErrorShape.Problem),
         new("GET /api/v1/webhook-events?state", "/api/v1/webhook-events?state={v}", Caller.ApiKey, ErrorShape.Problem),
         new("GET /api/v1/webhook-events?limit", "/api/v1/webhook-events?limit={v}", Caller.ApiKey, ErrorShape.Problem),
+        new("GET /api/v1/conversations/{channelId}/{conversationId}/transcript (channelId)", "/api/v1/conversations/{v}/bad-input-conversation/transcript", Caller.ApiKey, ErrorShape.Problem),
+        new("GET /api/v1/conversations/{channelId}/{conversationId}/transcript (conversationId)", "/api/v1/conversations/emulator/{v}/transcript", Caller.ApiKey, ErrorShape.Problem),
         new("GET /admin/api/stats?days", "/admin/api/stats?days={v}", Caller.SignedInAdmin, ErrorShape.Problem),
         new("GET /admin/api/review?days", "/admin/api/review?days={v}", Caller.SignedInAdmin, ErrorShape.Problem),
         new("GET /v3/directline/conversations/{id}?watermark", "/v3/directline/conversations/{conversation}?watermark={v}", Caller.ConversationToken, ErrorShape.DirectLine),
