@@ -120,5 +120,8 @@ public static class PostgreSqlSchema
                 created_at timestamptz NOT NULL DEFAULT now()
             );
             """),
+        new(5, "retention: transcript activities by time, for the sweep's batches", """
+            CREATE INDEX transcript_activities_by_time ON transcript_activities (timestamp);
+            """),
     ];
 }
