@@ -43,6 +43,9 @@ public sealed class RetentionSweepTests(TrainedModelFixture model) : IClassFixtu
         await directLine.TryStartAsync(new DirectLineConversation("dl-recent", "user-1", Now.AddHours(-1)), CancellationToken.None);
         await transcripts.LogActivityAsync(Message("old", Now.AddDays(-2)));
         await transcripts.LogActivityAsync(Message("recent", Now.AddHours(-1)));
+        // Both are written behind the turn: a read waits for what was queued, so the sweep finds them.
+        Assert.Equal(2, (await questions.ListAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, 10)).Count);
+        Assert.Equal(2, (await transcripts.GetTranscriptActivitiesAsync("test", "retention-1")).Items.Length);
 
         await Eventually.UntilAsync(
             async () => (await questions.ListAsync(DateTimeOffset.MinValue, DateTimeOffset.MaxValue, 10)).Count == 1
