@@ -12,7 +12,7 @@ namespace SupportBot.Web.Privacy;
 /// writer; PostgreSQL: one transaction under an advisory lock that other replicas skip rather than
 /// wait for), so two replicas sweeping at once only share the work.
 /// </remarks>
-public sealed partial class RetentionSweep(
+public sealed class RetentionSweep(
     IServiceProvider services,
     IOptions<RetentionOptions> options,
     TimeProvider time,
@@ -41,7 +41,7 @@ public sealed partial class RetentionSweep(
             catch (Exception ex)
             {
                 // A database that is away now is tried again at the next sweep; the turns report it.
-                LogSweepFailed(logger, ex);
+                logger.LogWarning(ex, "Retention sweep failed; the next sweep, in {SweepInterval}, tries again", interval);
             }
         }
     }
@@ -65,6 +65,10 @@ public sealed partial class RetentionSweep(
                 if (batch > 0)
                 {
                     RetentionMetrics.RowsDeleted(kind, batch);
+                }
+
+                if (batch >= BatchSize)
+                {
                     await Task.Delay(PauseBetweenBatches, time, cancellationToken);
                 }
             }
@@ -73,16 +77,10 @@ public sealed partial class RetentionSweep(
             deleted[kind] = total;
             if (total > 0)
             {
-                LogDeleted(logger, kind, total, retention, cutoff);
+                logger.LogInformation("Retention deleted {Count} {Kind} rows older than {Retention} (before {Cutoff:o})", total, kind, retention, cutoff);
             }
         }
 
         return deleted;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Retention deleted {Count} {Kind} rows older than {Retention} (before {Cutoff:o})")]
-    private static partial void LogDeleted(ILogger logger, RetentionKind kind, int count, TimeSpan retention, DateTimeOffset cutoff);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention sweep failed; the next sweep tries again")]
-    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 }
