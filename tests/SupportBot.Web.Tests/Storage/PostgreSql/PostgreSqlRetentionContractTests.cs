@@ -1,5 +1,6 @@
 using Microsoft.Bot.Builder;
 using SupportBot.Testing;
+using SupportBot.Web.Channels.DirectLine.History;
 using SupportBot.Web.Privacy;
 using SupportBot.Web.Storage.PostgreSql;
 
@@ -37,7 +38,7 @@ public sealed class PostgreSqlRetentionContractTests : DatabaseRetentionContract
         var directLine = Stores.DirectLine;
         for (var i = 0; i < 40; i++)
         {
-            await directLine.TryStartAsync(new Channels.DirectLine.History.DirectLineConversation($"c-{i}", "user-1", Cutoff.AddDays(-1)), CancellationToken.None);
+            await directLine.TryStartAsync(new DirectLineConversation($"c-{i}", "user-1", Cutoff.AddDays(-1)), CancellationToken.None);
         }
 
         var replicas = Enumerable.Range(0, 4).Select(_ => new PostgreSqlRetention(_database!.Open())).ToList();
