@@ -3,7 +3,9 @@ using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SupportBot.Bot.Insights;
 using SupportBot.Web.Channels.DirectLine.History;
@@ -67,13 +69,31 @@ public sealed class RetentionSweepTests(TrainedModelFixture model) : IClassFixtu
     [InlineData("Privacy:Retention:Outbox", "-1.00:00:00")]
     [InlineData("Privacy:Retention:Questions", "4000.00:00:00")]
     [InlineData("Privacy:SweepInterval", "2.00:00:00")]
-    public void A_retention_out_of_range_stops_the_start_naming_the_key(string key, string value)
+    public void A_retention_out_of_range_is_refused_naming_the_key(string key, string value)
     {
-        using var host = SupportBotFactory.WithSettings(model, new Dictionary<string, string?> { [key] = value });
+        // The same validation the host runs at start (ValidateOnStart), without starting a host.
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection([new(key, value)]).Build())
+            .AddRetention()
+            .BuildServiceProvider();
 
-        var error = Assert.ThrowsAny<Exception>(() => host.CreateClient());
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RetentionOptions>>().Value);
 
-        Assert.Contains(key, error.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith($"{key}: must be a positive duration", Assert.Single(error.Failures));
+    }
+
+    [Fact]
+    public void The_defaults_are_accepted()
+    {
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build())
+            .AddRetention()
+            .BuildServiceProvider();
+
+        var options = services.GetRequiredService<IOptions<RetentionOptions>>().Value;
+
+        Assert.Equal(TimeSpan.FromDays(730), options.For(RetentionKind.Tickets));
+        Assert.Equal(TimeSpan.FromHours(1), options.SweepInterval);
     }
 
     private static AskedQuestion Question(string id, DateTimeOffset askedAt) =>
