@@ -11,6 +11,7 @@ using SupportBot.Web.HelpDesk;
 using SupportBot.Web.Hosting;
 using SupportBot.Web.Http;
 using SupportBot.Web.Knowledge;
+using SupportBot.Web.Privacy;
 using SupportBot.Web.Storage;
 using SupportBot.Web.Telemetry;
 using SupportBot.Web.WebChat;
@@ -24,6 +25,7 @@ builder.Services.AddJsonBodyChecks();       // 400 / 413 / 415 before a JSON end
 builder.Services.AddKnowledgeBase();        // training-data/, validated at start
 builder.Services.AddIntentModel();          // Classifier:*: the model, reloaded when retrained; the decision policy
 builder.Services.AddBotStorage();           // Storage:*: IStorage and the transcript store
+builder.Services.AddRetention();            // Privacy:Retention:*, Privacy:SweepInterval: expired personal data deleted in batches
 builder.Services.AddBotFramework();         // authentication (Bot:AllowUnauthenticatedChannel), AdapterWithErrorHandler, the bot
 builder.Services.AddHelpDesk();             // HelpDesk:*: API keys, the ticket webhook and its dispatcher
 builder.Services.AddAdminDashboard();       // HelpDesk:AdminPassword: /admin sign-in, charts, review, retraining

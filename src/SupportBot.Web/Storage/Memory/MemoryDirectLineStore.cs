@@ -55,4 +55,27 @@ public sealed class MemoryDirectLineStore : IDirectLineStore
     {
         public List<StoredActivity> Activities { get; } = [];
     }
+
+    // Retention (docs/privacy.md): kept apart at the end of the class.
+
+    /// <summary>Deletes at most <paramref name="limit"/> conversations started before <paramref name="cutoff"/>, with their activities; returns the rows (activities and conversations) deleted.</summary>
+    internal int DeleteStartedBefore(DateTimeOffset cutoff, int limit)
+    {
+        lock (_conversations)
+        {
+            var expired = _conversations.Values.Where(log => log.Conversation.StartedAt < cutoff).Take(limit).ToList();
+            var rows = 0;
+            foreach (var log in expired)
+            {
+                lock (log)
+                {
+                    rows += log.Activities.Count + 1;
+                }
+
+                _conversations.Remove(log.Conversation.Id);
+            }
+
+            return rows;
+        }
+    }
 }

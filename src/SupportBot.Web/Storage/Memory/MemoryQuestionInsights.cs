@@ -104,4 +104,17 @@ public sealed class MemoryQuestionInsights : IQuestionInsights
 
     private IEnumerable<AskedQuestion> InWindow(DateTimeOffset from, DateTimeOffset to) =>
         _questions.Values.Where(q => q.AskedAt >= from && q.AskedAt < to);
+
+    // Retention (docs/privacy.md): kept apart at the end of the class.
+
+    /// <summary>Deletes at most <paramref name="limit"/> questions asked before <paramref name="cutoff"/>.</summary>
+    internal int DeleteAskedBefore(DateTimeOffset cutoff, int limit)
+    {
+        lock (_lock)
+        {
+            var expired = _questions.Values.Where(q => q.AskedAt < cutoff).Take(limit).Select(q => q.Id).ToList();
+            expired.ForEach(id => _questions.Remove(id));
+            return expired.Count;
+        }
+    }
 }

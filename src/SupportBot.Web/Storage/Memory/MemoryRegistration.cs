@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Channels.DirectLine.History;
+using SupportBot.Web.Privacy;
 
 namespace SupportBot.Web.Storage.Memory;
 
@@ -18,9 +19,15 @@ public static class MemoryRegistration
         services.AddKeyedSingleton<ITranscriptStore>(Key, (_, _) => new MemoryTranscriptStore());
         services.AddSingleton<MemoryTicketOutbox>();
         services.AddKeyedSingleton<ITicketOutbox>(Key, (sp, _) => sp.GetRequiredService<MemoryTicketOutbox>());
-        services.AddKeyedSingleton<ITicketStore>(Key, (sp, _) => new MemoryTicketStore(sp.GetRequiredService<MemoryTicketOutbox>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddKeyedSingleton<IQuestionInsights>(Key, (_, _) => new MemoryQuestionInsights());
-        services.AddKeyedSingleton<IDirectLineStore>(Key, (_, _) => new MemoryDirectLineStore());
+        services.AddSingleton(sp => new MemoryTicketStore(sp.GetRequiredService<MemoryTicketOutbox>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddKeyedSingleton<ITicketStore>(Key, (sp, _) => sp.GetRequiredService<MemoryTicketStore>());
+        services.AddSingleton<MemoryQuestionInsights>();
+        services.AddKeyedSingleton<IQuestionInsights>(Key, (sp, _) => sp.GetRequiredService<MemoryQuestionInsights>());
+        services.AddSingleton<MemoryDirectLineStore>();
+        services.AddKeyedSingleton<IDirectLineStore>(Key, (sp, _) => sp.GetRequiredService<MemoryDirectLineStore>());
+        services.AddKeyedSingleton<IRetentionStore>(Key, (sp, _) => new MemoryRetention(
+            sp.GetRequiredService<MemoryQuestionInsights>(), sp.GetRequiredService<MemoryDirectLineStore>(),
+            sp.GetRequiredService<MemoryTicketStore>(), sp.GetRequiredService<MemoryTicketOutbox>()));
         services.TryAddSingleton<InProcessConversationNotifier>();
         services.AddKeyedSingleton<IConversationNotifier>(Key, (sp, _) => sp.GetRequiredService<InProcessConversationNotifier>());
         return services;

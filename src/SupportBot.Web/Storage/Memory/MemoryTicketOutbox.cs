@@ -85,4 +85,31 @@ public sealed class MemoryTicketOutbox : ITicketOutbox
 
         return Task.CompletedTask;
     }
+
+    // Retention (docs/privacy.md): kept apart at the end of the class.
+
+    /// <summary>Deletes at most <paramref name="limit"/> events delivered before <paramref name="cutoff"/>; pending and dead ones stay.</summary>
+    internal int DeleteDeliveredBefore(DateTimeOffset cutoff, int limit)
+    {
+        lock (Gate)
+        {
+            return RemoveEvents(e => e.DeliveredAt < cutoff, limit);
+        }
+    }
+
+    /// <summary>Whether any event of ticket <paramref name="number"/> is undelivered (pending or dead); the caller holds <see cref="Gate"/>.</summary>
+    internal bool HasUndelivered(string number) => _events.Any(e => e.TicketNumber == number && e.DeliveredAt is null);
+
+    /// <summary>Deletes at most <paramref name="limit"/> events of ticket <paramref name="number"/>; the caller holds <see cref="Gate"/>.</summary>
+    internal int DeleteEventsOf(string number, int limit) => RemoveEvents(e => e.TicketNumber == number, limit);
+
+    /// <summary>Whether ticket <paramref name="number"/> has any event left; the caller holds <see cref="Gate"/>.</summary>
+    internal bool HasEvents(string number) => _events.Any(e => e.TicketNumber == number);
+
+    private int RemoveEvents(Func<TicketEvent, bool> match, int limit)
+    {
+        var removed = 0;
+        _events.RemoveAll(e => removed < limit && match(e) && ++removed > 0);
+        return removed;
+    }
 }

@@ -8,6 +8,7 @@ public sealed class MemoryTicketStore(MemoryTicketOutbox outbox, TimeProvider? t
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly Lock _lock = outbox.Gate;
     private readonly List<(long Sequence, Ticket Ticket, IReadOnlyList<TranscriptLine> Transcript)> _tickets = [];
+    private long _lastSequence;
 
     /// <summary>Tickets with an outbox of their own (for the bot's tests, which read no events).</summary>
     public MemoryTicketStore(TimeProvider? time = null)
@@ -22,7 +23,8 @@ public sealed class MemoryTicketStore(MemoryTicketOutbox outbox, TimeProvider? t
         lock (_lock)
         {
             var now = _time.GetUtcNow();
-            var sequence = _tickets.Count + 1L;
+            // Never reused, even after retention deleted older tickets, as on the databases.
+            var sequence = ++_lastSequence;
             created = TicketRules.Open(TicketNumber.Format(sequence), ticket, now);
             _tickets.Add((sequence, created, [.. ticket.Transcript]));
             outbox.Record(TicketEvents.New(TicketEvents.Created, created, null, now));
@@ -114,5 +116,31 @@ public sealed class MemoryTicketStore(MemoryTicketOutbox outbox, TimeProvider? t
     }
 
     private int? IndexOf(string number) =>
-        TicketNumber.TryParse(number, out var sequence) && sequence <= _tickets.Count ? (int)(sequence - 1) : null;
+        TicketNumber.TryParse(number, out var sequence) && _tickets.FindIndex(t => t.Sequence == sequence) is >= 0 and var index ? index : null;
+
+    // Retention (docs/privacy.md): kept apart at the end of the class.
+
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> rows: tickets last changed before <paramref name="cutoff"/>
+    /// with every event delivered, and those events; returns how many rows went.
+    /// </summary>
+    internal int DeleteChangedBefore(DateTimeOffset cutoff, int limit)
+    {
+        lock (_lock)
+        {
+            var rows = 0;
+            var expired = _tickets.Where(t => t.Ticket.UpdatedAt < cutoff && !outbox.HasUndelivered(t.Ticket.Number)).ToList();
+            foreach (var ticket in expired.TakeWhile(_ => rows < limit))
+            {
+                rows += outbox.DeleteEventsOf(ticket.Ticket.Number, limit - rows);
+                if (rows < limit && !outbox.HasEvents(ticket.Ticket.Number))
+                {
+                    _tickets.Remove(ticket);
+                    rows++;
+                }
+            }
+
+            return rows;
+        }
+    }
 }

@@ -123,5 +123,8 @@ public static class PostgreSqlSchema
         new(5, "the channel each question came in on, for the dashboard's per-channel counts", """
             ALTER TABLE asked_questions ADD COLUMN channel_id text NULL;
             """),
+        new(6, "retention: transcript activities by time, for the sweep's batches", """
+            CREATE INDEX transcript_activities_by_time ON transcript_activities (timestamp);
+            """),
     ];
 }

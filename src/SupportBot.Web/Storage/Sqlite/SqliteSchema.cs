@@ -47,6 +47,9 @@ public static class SqliteSchema
         CREATE INDEX IF NOT EXISTS transcript_activities_by_conversation
             ON transcript_activities (channel_id, conversation_id);
 
+        -- The retention sweep's batches find expired activities without a scan.
+        CREATE INDEX IF NOT EXISTS transcript_activities_by_time ON transcript_activities (timestamp);
+
         """;
 
     // The sequence (AUTOINCREMENT: never reused, even after a delete) is the ticket number.
