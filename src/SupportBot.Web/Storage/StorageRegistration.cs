@@ -7,6 +7,7 @@ using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Channels.DirectLine.History;
 using SupportBot.Web.Configuration;
+using SupportBot.Web.Privacy;
 using SupportBot.Web.Storage.Memory;
 using SupportBot.Web.Storage.PostgreSql;
 using SupportBot.Web.Storage.Sqlite;
@@ -45,6 +46,7 @@ public static class StorageRegistration
         Chosen<IQuestionInsights>(services);
         Chosen<IDirectLineStore>(services);
         Chosen<IConversationNotifier>(services);
+        Chosen<IUserDataEraser>(services);
         services.AddHostedService<ChosenProviderWork>();
 
         // The Data Protection key ring (admin cookie, antiforgery tokens) in the database when the

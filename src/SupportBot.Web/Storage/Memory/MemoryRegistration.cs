@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Channels.DirectLine.History;
+using SupportBot.Web.Privacy;
 
 namespace SupportBot.Web.Storage.Memory;
 
@@ -21,6 +22,12 @@ public static class MemoryRegistration
         services.AddKeyedSingleton<ITicketStore>(Key, (sp, _) => new MemoryTicketStore(sp.GetRequiredService<MemoryTicketOutbox>(), sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton<IQuestionInsights>(Key, (_, _) => new MemoryQuestionInsights());
         services.AddKeyedSingleton<IDirectLineStore>(Key, (_, _) => new MemoryDirectLineStore());
+        services.AddKeyedSingleton<IUserDataEraser>(Key, (sp, _) => new MemoryUserDataEraser(
+            sp.GetRequiredKeyedService<IStorage>(Key),
+            sp.GetRequiredKeyedService<ITranscriptStore>(Key),
+            (MemoryTicketStore)sp.GetRequiredKeyedService<ITicketStore>(Key),
+            (MemoryQuestionInsights)sp.GetRequiredKeyedService<IQuestionInsights>(Key),
+            (MemoryDirectLineStore)sp.GetRequiredKeyedService<IDirectLineStore>(Key)));
         services.TryAddSingleton<InProcessConversationNotifier>();
         services.AddKeyedSingleton<IConversationNotifier>(Key, (sp, _) => sp.GetRequiredService<InProcessConversationNotifier>());
         return services;

@@ -6,6 +6,7 @@ using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Channels.DirectLine.History;
 using SupportBot.Web.Classification;
+using SupportBot.Web.Privacy;
 
 namespace SupportBot.Web.Storage.PostgreSql;
 
@@ -35,6 +36,7 @@ public static class PostgreSqlRegistration
             new PostgreSqlTicketStore(sp.GetRequiredService<PostgreSqlDatabase>(), sp.GetRequiredService<PostgreSqlTicketOutbox>(), sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton<IQuestionInsights>(Key, (sp, _) => new PostgreSqlQuestionInsights(sp.GetRequiredService<PostgreSqlDatabase>()));
         services.AddKeyedSingleton<IDirectLineStore>(Key, (sp, _) => new PostgreSqlDirectLineStore(sp.GetRequiredService<PostgreSqlDatabase>()));
+        services.AddKeyedSingleton<IUserDataEraser>(Key, (sp, _) => new PostgreSqlUserDataEraser(sp.GetRequiredService<PostgreSqlDatabase>()));
 
         // The Data Protection key ring in the database, so that what one replica issues every other accepts.
         services.AddKeyedSingleton<IXmlRepository>(Key, (sp, _) => new PostgreSqlXmlRepository(sp.GetRequiredService<PostgreSqlDatabase>()));

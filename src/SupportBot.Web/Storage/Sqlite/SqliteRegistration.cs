@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Channels.DirectLine.History;
+using SupportBot.Web.Privacy;
 
 namespace SupportBot.Web.Storage.Sqlite;
 
@@ -35,6 +36,7 @@ public static class SqliteRegistration
         services.AddKeyedSingleton<IQuestionInsights>(Key, (sp, _) =>
             new SqliteQuestionInsights(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<ILogger<SqliteQuestionInsights>>()));
         services.AddKeyedSingleton<IDirectLineStore>(Key, (sp, _) => new SqliteDirectLineStore(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddKeyedSingleton<IUserDataEraser>(Key, (sp, _) => new SqliteUserDataEraser(sp.GetRequiredService<SqliteDatabase>()));
 
         // One process on the file is all there is: the WebSockets are woken in process.
         services.TryAddSingleton<InProcessConversationNotifier>();
