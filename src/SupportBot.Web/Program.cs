@@ -11,6 +11,7 @@ using SupportBot.Web.HelpDesk;
 using SupportBot.Web.Hosting;
 using SupportBot.Web.Http;
 using SupportBot.Web.Knowledge;
+using SupportBot.Web.Privacy;
 using SupportBot.Web.Storage;
 using SupportBot.Web.Telemetry;
 using SupportBot.Web.WebChat;
@@ -56,6 +57,7 @@ try
     app.MapHelpDeskApi()                    // /api/v1/answers, /api/v1/faq
         .RequireApiKey(ApiKeyScope.Faq);    //   a key only with HelpDesk:RequireApiKeyForFaq
     app.MapTicketsApi();                    // /api/v1/tickets, /api/v1/webhook-events
+    app.MapErasures();                      // POST /api/v1/privacy/erasures (API key scope privacy)
     app.MapAdminDashboard();                // /admin, /admin/signin, /admin/api/*
     app.MapHealth();                        // /healthz, /readyz
     app.MapMetrics();                       // /metrics (Prometheus)

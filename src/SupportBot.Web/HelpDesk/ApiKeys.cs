@@ -7,11 +7,15 @@ using SupportBot.Web.Http;
 
 namespace SupportBot.Web.HelpDesk;
 
-/// <summary>Which endpoints a key opens: the ticket API always needs one; the answers and FAQ endpoints only with <c>HelpDesk:RequireApiKeyForFaq</c>.</summary>
+/// <summary>
+/// Which endpoints a key opens: the ticket API always needs one; the answers and FAQ endpoints only with <c>HelpDesk:RequireApiKeyForFaq</c>
+/// (any key opens them); erasure only a key whose <c>Scopes</c> list <c>privacy</c>.
+/// </summary>
 public enum ApiKeyScope
 {
     Tickets,
     Faq,
+    Privacy,
 }
 
 /// <summary>
@@ -119,7 +123,8 @@ public static class ApiKeys
 
             if (keys.IsEmpty)
             {
-                if (environment.IsDevelopment())
+                // Erasure deletes data: never open without a key, not even in Development.
+                if (environment.IsDevelopment() && required.Scope != ApiKeyScope.Privacy)
                 {
                     await next(context);
                     return;
@@ -153,6 +158,15 @@ public static class ApiKeys
                 await (counted.IsAcquired
                     ? RefuseAsync(context, "The API key is not valid.")
                     : RateLimits.WriteTooManyAsync(context, counted, "Too many wrong API keys from this address", nameof(RateLimitOptions.BadApiKeys)));
+                return;
+            }
+
+            if (required.Scope != ApiKeyScope.Faq && !keys.Allows(name, required.Scope))
+            {
+                logger.LogInformation("{Method} {Path} refused with 403: the API key {ApiKey} has no {Scope} scope", context.Request.Method, context.Request.Path, name, required.Scope);
+                await TypedResults.Problem(
+                    detail: $"This API key does not have the '{ApiKeyOptions.ScopeName(required.Scope)}' scope ({HelpDeskOptions.Section}:{nameof(HelpDeskOptions.ApiKeys)}:N:{nameof(ApiKeyOptions.Scopes)}).",
+                    statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(context);
                 return;
             }
 
@@ -193,7 +207,13 @@ public sealed class ApiKeyRing(IOptions<HelpDeskOptions> options)
 {
     private readonly (string Name, byte[] Hash)[] _keys = options.Value.ApiKeys.Select(k => (k.Name, Hash(k.Key))).ToArray();
 
+    private readonly Dictionary<string, IReadOnlySet<ApiKeyScope>> _scopes =
+        options.Value.ApiKeys.DistinctBy(k => k.Name).ToDictionary(k => k.Name, k => k.GrantedScopes(), StringComparer.Ordinal);
+
     public bool IsEmpty => _keys.Length == 0;
+
+    /// <summary>Whether the key of that name was given the scope.</summary>
+    public bool Allows(string name, ApiKeyScope scope) => _scopes.TryGetValue(name, out var scopes) && scopes.Contains(scope);
 
     /// <summary>The name of the key presented, or null. Comparing hashes of equal length, every key each time, the time taken says nothing about any key.</summary>
     public string? Match(string presented)

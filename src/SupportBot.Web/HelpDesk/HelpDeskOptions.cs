@@ -33,6 +33,24 @@ public sealed class ApiKeyOptions
     public string Name { get; set; } = string.Empty;
 
     public string Key { get; set; } = string.Empty;
+
+    /// <summary>
+    /// What the key opens (<c>tickets</c>, <c>privacy</c>). None listed: <c>tickets</c> only, what
+    /// every key opened before scopes existed; so no key gets erasure unless it says so.
+    /// </summary>
+    public List<string> Scopes { get; set; } = [];
+
+    /// <summary>The scope's configuration value.</summary>
+    public static string ScopeName(ApiKeyScope scope) => scope.ToString().ToLowerInvariant();
+
+    /// <summary>The scope of a configuration value (any case), or null when none is named so.</summary>
+    public static ApiKeyScope? ParseScope(string value) =>
+        Enum.GetValues<ApiKeyScope>().Where(s => s != ApiKeyScope.Faq && string.Equals(ScopeName(s), value.Trim(), StringComparison.OrdinalIgnoreCase))
+            .Select(s => (ApiKeyScope?)s).FirstOrDefault();
+
+    /// <summary>The scopes the key opens (valid values only; the validator refuses others at start).</summary>
+    public IReadOnlySet<ApiKeyScope> GrantedScopes() =>
+        Scopes.Count == 0 ? new HashSet<ApiKeyScope> { ApiKeyScope.Tickets } : Scopes.Select(ParseScope).OfType<ApiKeyScope>().ToHashSet();
 }
 
 /// <summary>The outbound webhook for ticket events: where, the signing secret, and how delivery is retried.</summary>
@@ -87,6 +105,11 @@ public sealed class HelpDeskOptionsValidator(SecretStrength strength) : IValidat
             else
             {
                 strength.Check(failures, $"{prefix}:{nameof(ApiKeyOptions.Key)}", key.Key);
+            }
+
+            foreach (var scope in key.Scopes.Where(s => ApiKeyOptions.ParseScope(s) is null))
+            {
+                failures.Add($"{prefix}:{nameof(ApiKeyOptions.Scopes)}: '{scope}' is not a scope (tickets, privacy).");
             }
         }
 
