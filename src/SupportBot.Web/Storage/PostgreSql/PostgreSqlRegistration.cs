@@ -36,7 +36,10 @@ public static class PostgreSqlRegistration
             new PostgreSqlTicketStore(sp.GetRequiredService<PostgreSqlDatabase>(), sp.GetRequiredService<PostgreSqlTicketOutbox>(), sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton<IQuestionInsights>(Key, (sp, _) => new PostgreSqlQuestionInsights(sp.GetRequiredService<PostgreSqlDatabase>()));
         services.AddKeyedSingleton<IDirectLineStore>(Key, (sp, _) => new PostgreSqlDirectLineStore(sp.GetRequiredService<PostgreSqlDatabase>()));
-        services.AddKeyedSingleton<IUserDataEraser>(Key, (sp, _) => new PostgreSqlUserDataEraser(sp.GetRequiredService<PostgreSqlDatabase>()));
+        services.AddKeyedSingleton<IUserDataEraser>(Key, (sp, _) => new PostgreSqlUserDataEraser(
+            sp.GetRequiredService<PostgreSqlDatabase>(),
+            (PostgreSqlTranscriptStore)sp.GetRequiredKeyedService<ITranscriptStore>(Key),
+            (PostgreSqlQuestionInsights)sp.GetRequiredKeyedService<IQuestionInsights>(Key)));
 
         // The Data Protection key ring in the database, so that what one replica issues every other accepts.
         services.AddKeyedSingleton<IXmlRepository>(Key, (sp, _) => new PostgreSqlXmlRepository(sp.GetRequiredService<PostgreSqlDatabase>()));

@@ -4,7 +4,7 @@ using SupportBot.Web.Privacy;
 namespace SupportBot.Web.Storage.PostgreSql;
 
 /// <summary>Erases a user from the PostgreSQL database in one transaction, whichever replica is asked.</summary>
-public sealed class PostgreSqlUserDataEraser(PostgreSqlDatabase database) : IUserDataEraser
+public sealed class PostgreSqlUserDataEraser(PostgreSqlDatabase database, PostgreSqlTranscriptStore transcripts, PostgreSqlQuestionInsights questions) : IUserDataEraser
 {
     // The user's conversations are found once; every statement then takes the list as one text[].
     private const string FindConversations = """
@@ -15,6 +15,9 @@ public sealed class PostgreSqlUserDataEraser(PostgreSqlDatabase database) : IUse
 
     public async Task<UserErasure> EraseUserAsync(string channelId, string userId, CancellationToken cancellationToken = default)
     {
+        // Only this replica's queues: another replica's queued writes land after the erasure (docs/privacy.md).
+        await transcripts.FlushQueuedAsync();
+        await questions.FlushQueuedAsync();
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 

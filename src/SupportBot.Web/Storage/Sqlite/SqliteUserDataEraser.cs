@@ -6,7 +6,7 @@ using SupportBot.Web.Privacy;
 namespace SupportBot.Web.Storage.Sqlite;
 
 /// <summary>Erases a user from the SQLite file in one job of its single writer: found and erased in one transaction.</summary>
-public sealed class SqliteUserDataEraser(SqliteDatabase database) : IUserDataEraser
+public sealed class SqliteUserDataEraser(SqliteDatabase database, SqliteTranscriptStore transcripts, SqliteQuestionInsights questions) : IUserDataEraser
 {
     // The id lists go in as one JSON array parameter, so each statement's text (and prepared command) is fixed.
     private const string InIds = "IN (SELECT value FROM json_each($ids))";
@@ -17,8 +17,12 @@ public sealed class SqliteUserDataEraser(SqliteDatabase database) : IUserDataEra
         UNION SELECT conversation_id FROM directline_conversations WHERE $channel = $directLine AND user_id = $user
         """;
 
-    public Task<UserErasure> EraseUserAsync(string channelId, string userId, CancellationToken cancellationToken = default) =>
-        database.Writer.WriteAsync(batch => Erase(batch, channelId, userId), cancellationToken);
+    public async Task<UserErasure> EraseUserAsync(string channelId, string userId, CancellationToken cancellationToken = default)
+    {
+        await transcripts.FlushQueuedAsync();
+        await questions.FlushQueuedAsync();
+        return await database.Writer.WriteAsync(batch => Erase(batch, channelId, userId), cancellationToken);
+    }
 
     private static UserErasure Erase(SqliteWriteBatch batch, string channelId, string userId)
     {
