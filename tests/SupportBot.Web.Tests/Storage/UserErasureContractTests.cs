@@ -74,7 +74,7 @@ public abstract class UserErasureContractTests
 
         Assert.Equal(2, (await Stores.State.ReadAsync([$"{Channel}/users/dl_ben", $"{Channel}/conversations/conv-ben"])).Count);
         Assert.Single(await Stores.State.ReadAsync(["msteams/users/dl_ana"]));
-        Assert.Equal(2, (await Stores.Transcripts.GetTranscriptActivitiesAsync(Channel, "conv-ben")).Items.Count);
+        Assert.Equal(2, (await Stores.Transcripts.GetTranscriptActivitiesAsync(Channel, "conv-ben")).Items.Length);
         Assert.Single((await Stores.Transcripts.GetTranscriptActivitiesAsync("msteams", "conv-teams")).Items);
         Assert.NotNull(await Stores.DirectLine.FindAsync("conv-ben", default));
         Assert.Equal(["ben asks"], (await QuestionsAsync()).Select(q => q.Text));

@@ -40,12 +40,12 @@ public sealed class PostgreSqlUserDataEraser(PostgreSqlDatabase database, Postgr
 
         var onDirectLine = channelId == DirectLineChannel.ChannelId;
         var state = await RunAsync("DELETE FROM bot_state WHERE state_key = ANY($1)", [UserErasureRules.StateKeys(channelId, userId, conversations).ToArray()]);
-        var transcripts = await RunAsync("DELETE FROM transcript_activities WHERE channel_id = $1 AND conversation_id = ANY($2)", channelId, ids);
+        var transcriptActivities = await RunAsync("DELETE FROM transcript_activities WHERE channel_id = $1 AND conversation_id = ANY($2)", channelId, ids);
         var directLine = onDirectLine
             ? await RunAsync("DELETE FROM directline_activities WHERE conversation_id = ANY($1)", [ids])
                 + await RunAsync("DELETE FROM directline_conversations WHERE conversation_id = ANY($1)", [ids])
             : 0;
-        var questions = await RunAsync("DELETE FROM asked_questions WHERE conversation_id = ANY($1)", [ids]);
+        var questionRows = await RunAsync("DELETE FROM asked_questions WHERE conversation_id = ANY($1)", [ids]);
         var tickets = await RunAsync(
             """
             UPDATE tickets SET email = $3, summary = NULL, user_id = NULL, user_name = NULL, questions = '[]', transcript = '[]'
@@ -56,6 +56,6 @@ public sealed class PostgreSqlUserDataEraser(PostgreSqlDatabase database, Postgr
             UserErasureRules.ErasedEmail);
 
         await transaction.CommitAsync(cancellationToken);
-        return new UserErasure(state, transcripts, directLine, questions, tickets);
+        return new UserErasure(state, transcriptActivities, directLine, questionRows, tickets);
     }
 }
