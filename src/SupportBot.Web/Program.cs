@@ -59,6 +59,7 @@ try
         .RequireApiKey(ApiKeyScope.Faq);    //   a key only with HelpDesk:RequireApiKeyForFaq
     app.MapTicketsApi();                    // /api/v1/tickets, /api/v1/webhook-events
     app.MapTranscriptExportApi();           // /api/v1/conversations/{channelId}/{conversationId}/transcript (scope conversations)
+    app.MapErasures();                      // POST /api/v1/privacy/erasures (API key scope privacy)
     app.MapAdminDashboard();                // /admin, /admin/signin, /admin/api/*
     app.MapHealth();                        // /healthz, /readyz
     app.MapMetrics();                       // /metrics (Prometheus)

@@ -7,7 +7,10 @@ using SupportBot.Web.Http;
 
 namespace SupportBot.Web.HelpDesk;
 
-/// <summary>Which endpoints a key opens: the ticket API always needs one; the answers and FAQ endpoints only with <c>HelpDesk:RequireApiKeyForFaq</c>.</summary>
+/// <summary>
+/// Which endpoints a key opens: the ticket API always needs one; the answers and FAQ endpoints only with <c>HelpDesk:RequireApiKeyForFaq</c>
+/// (any key opens them); erasure only a key whose <c>Scopes</c> list <c>privacy</c>.
+/// </summary>
 public enum ApiKeyScope
 {
     /// <summary>The ticket API and the webhook events; what a key with no <c>Scopes</c> listed opens.</summary>
@@ -18,6 +21,9 @@ public enum ApiKeyScope
 
     /// <summary>Conversation transcripts (personal data): only a key that lists <c>conversations</c>.</summary>
     Conversations,
+
+    /// <summary>Erasing a user's data: only a key that lists <c>privacy</c>.</summary>
+    Privacy,
 }
 
 /// <summary>The scope names of <c>HelpDesk:ApiKeys:N:Scopes</c>, and what a key is granted from them.</summary>
@@ -28,11 +34,12 @@ public static class ApiKeyScopes
     {
         ["tickets"] = ApiKeyScope.Tickets,
         ["conversations"] = ApiKeyScope.Conversations,
+        ["privacy"] = ApiKeyScope.Privacy,
     };
 
     /// <summary>
     /// What a key opens: with no scopes listed, what every key opened before scopes existed (tickets),
-    /// never transcripts, which hold personal data; with scopes listed, exactly those. The FAQ always.
+    /// never transcripts or erasure, which reach personal data; with scopes listed, exactly those. The FAQ always.
     /// </summary>
     public static IReadOnlySet<ApiKeyScope> Granted(IReadOnlyCollection<string> scopes) =>
         (scopes.Count == 0 ? [ApiKeyScope.Tickets] : scopes.Select(s => Names[s.Trim()]))
@@ -148,7 +155,8 @@ public static class ApiKeys
 
             if (keys.IsEmpty)
             {
-                if (environment.IsDevelopment())
+                // Erasure deletes data: never open without a key, not even in Development.
+                if (environment.IsDevelopment() && required.Scope != ApiKeyScope.Privacy)
                 {
                     await next(context);
                     return;

@@ -34,7 +34,7 @@ public sealed class ApiKeyOptions
 
     public string Key { get; set; } = string.Empty;
 
-    /// <summary>What the key opens (<c>tickets</c>, <c>conversations</c>); none listed: the ticket API only, as before scopes existed.</summary>
+    /// <summary>What the key opens (<c>tickets</c>, <c>conversations</c>, <c>privacy</c>); none listed: the ticket API only, as before scopes existed.</summary>
     public List<string> Scopes { get; set; } = [];
 }
 

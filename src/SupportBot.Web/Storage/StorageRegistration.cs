@@ -47,6 +47,7 @@ public static class StorageRegistration
         Chosen<IDirectLineStore>(services);
         Chosen<IConversationNotifier>(services);
         Chosen<IRetentionStore>(services);
+        Chosen<IUserDataEraser>(services);
         services.AddHostedService<ChosenProviderWork>();
 
         // The Data Protection key ring (admin cookie, antiforgery tokens) in the database when the

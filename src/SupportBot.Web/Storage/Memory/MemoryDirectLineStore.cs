@@ -43,6 +43,38 @@ public sealed class MemoryDirectLineStore : IDirectLineStore
         }
     }
 
+    // Erasure (IUserDataEraser): a user's conversations and their removal.
+
+    /// <summary>The conversations the user started.</summary>
+    internal IReadOnlyList<string> ConversationsOf(string userId)
+    {
+        lock (_conversations)
+        {
+            return _conversations.Values.Where(l => l.Conversation.UserId == userId).Select(l => l.Conversation.Id).ToList();
+        }
+    }
+
+    /// <summary>Removes the conversations with their activities; the rows removed (conversations and activities).</summary>
+    internal int Erase(IEnumerable<string> conversationIds)
+    {
+        lock (_conversations)
+        {
+            var removed = 0;
+            foreach (var id in conversationIds)
+            {
+                if (_conversations.Remove(id, out var log))
+                {
+                    lock (log)
+                    {
+                        removed += 1 + log.Activities.Count;
+                    }
+                }
+            }
+
+            return removed;
+        }
+    }
+
     private Log? Get(string conversationId)
     {
         lock (_conversations)

@@ -117,4 +117,21 @@ public sealed class MemoryQuestionInsights : IQuestionInsights
             return expired.Count;
         }
     }
+
+    // Erasure (IUserDataEraser).
+
+    /// <summary>Removes the questions asked in these conversations; how many.</summary>
+    internal int EraseConversations(IReadOnlySet<string> conversationIds)
+    {
+        lock (_lock)
+        {
+            var erased = _questions.Values.Where(q => conversationIds.Contains(q.ConversationId)).Select(q => q.Id).ToList();
+            foreach (var id in erased)
+            {
+                _questions.Remove(id);
+            }
+
+            return erased.Count;
+        }
+    }
 }

@@ -28,6 +28,12 @@ public static class MemoryRegistration
         services.AddKeyedSingleton<IRetentionStore>(Key, (sp, _) => new MemoryRetention(
             sp.GetRequiredService<MemoryQuestionInsights>(), sp.GetRequiredService<MemoryDirectLineStore>(),
             sp.GetRequiredService<MemoryTicketStore>(), sp.GetRequiredService<MemoryTicketOutbox>()));
+        services.AddKeyedSingleton<IUserDataEraser>(Key, (sp, _) => new MemoryUserDataEraser(
+            sp.GetRequiredKeyedService<IStorage>(Key),
+            sp.GetRequiredKeyedService<ITranscriptStore>(Key),
+            (MemoryTicketStore)sp.GetRequiredKeyedService<ITicketStore>(Key),
+            (MemoryQuestionInsights)sp.GetRequiredKeyedService<IQuestionInsights>(Key),
+            (MemoryDirectLineStore)sp.GetRequiredKeyedService<IDirectLineStore>(Key)));
         services.TryAddSingleton<InProcessConversationNotifier>();
         services.AddKeyedSingleton<IConversationNotifier>(Key, (sp, _) => sp.GetRequiredService<InProcessConversationNotifier>());
         return services;

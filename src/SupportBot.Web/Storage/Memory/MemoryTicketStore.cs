@@ -143,4 +143,45 @@ public sealed class MemoryTicketStore(MemoryTicketOutbox outbox, TimeProvider? t
             return rows;
         }
     }
+
+    // Erasure (IUserDataEraser): the user's tickets keep their number, status, reason, assignee and times.
+
+    /// <summary>The conversations the user opened tickets from.</summary>
+    internal IReadOnlyList<string> ConversationsOf(string channelId, string userId)
+    {
+        lock (_lock)
+        {
+            return _tickets.Where(t => IsOf(t.Ticket, channelId, userId)).Select(t => t.Ticket.Requester.ConversationId).ToList();
+        }
+    }
+
+    /// <summary>Blanks the email, summary, questions, transcript and user of the user's tickets; how many.</summary>
+    internal int Anonymise(string channelId, string userId)
+    {
+        lock (_lock)
+        {
+            var anonymised = 0;
+            for (var i = 0; i < _tickets.Count; i++)
+            {
+                var (sequence, ticket, _) = _tickets[i];
+                if (IsOf(ticket, channelId, userId))
+                {
+                    var erased = ticket with
+                    {
+                        Email = Privacy.UserErasureRules.ErasedEmail,
+                        Summary = null,
+                        Requester = ticket.Requester with { UserId = null, UserName = null },
+                        Questions = [],
+                    };
+                    _tickets[i] = (sequence, erased, []);
+                    anonymised++;
+                }
+            }
+
+            return anonymised;
+        }
+    }
+
+    private static bool IsOf(Ticket ticket, string channelId, string userId) =>
+        ticket.Requester.ChannelId == channelId && ticket.Requester.UserId == userId;
 }

@@ -37,6 +37,10 @@ public static class PostgreSqlRegistration
         services.AddKeyedSingleton<IQuestionInsights>(Key, (sp, _) => new PostgreSqlQuestionInsights(sp.GetRequiredService<PostgreSqlDatabase>()));
         services.AddKeyedSingleton<IDirectLineStore>(Key, (sp, _) => new PostgreSqlDirectLineStore(sp.GetRequiredService<PostgreSqlDatabase>()));
         services.AddKeyedSingleton<IRetentionStore>(Key, (sp, _) => new PostgreSqlRetention(sp.GetRequiredService<PostgreSqlDatabase>()));
+        services.AddKeyedSingleton<IUserDataEraser>(Key, (sp, _) => new PostgreSqlUserDataEraser(
+            sp.GetRequiredService<PostgreSqlDatabase>(),
+            (PostgreSqlTranscriptStore)sp.GetRequiredKeyedService<ITranscriptStore>(Key),
+            (PostgreSqlQuestionInsights)sp.GetRequiredKeyedService<IQuestionInsights>(Key)));
 
         // The Data Protection key ring in the database, so that what one replica issues every other accepts.
         services.AddKeyedSingleton<IXmlRepository>(Key, (sp, _) => new PostgreSqlXmlRepository(sp.GetRequiredService<PostgreSqlDatabase>()));

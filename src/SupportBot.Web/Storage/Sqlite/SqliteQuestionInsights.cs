@@ -167,4 +167,9 @@ public sealed class SqliteQuestionInsights : IQuestionInsights, IAsyncDisposable
         NullableString(reader, 11));
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    // Erasure (IUserDataEraser): what this process queued is written before a user is erased, so that it is erased too.
+
+    /// <summary>Writes what is queued behind the turns now.</summary>
+    internal Task FlushQueuedAsync() => _saves.FlushAsync();
 }

@@ -37,6 +37,10 @@ public static class SqliteRegistration
             new SqliteQuestionInsights(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<ILogger<SqliteQuestionInsights>>()));
         services.AddKeyedSingleton<IDirectLineStore>(Key, (sp, _) => new SqliteDirectLineStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddKeyedSingleton<IRetentionStore>(Key, (sp, _) => new SqliteRetention(sp.GetRequiredService<SqliteDatabase>()));
+        services.AddKeyedSingleton<IUserDataEraser>(Key, (sp, _) => new SqliteUserDataEraser(
+            sp.GetRequiredService<SqliteDatabase>(),
+            (SqliteTranscriptStore)sp.GetRequiredKeyedService<ITranscriptStore>(Key),
+            (SqliteQuestionInsights)sp.GetRequiredKeyedService<IQuestionInsights>(Key)));
 
         // One process on the file is all there is: the WebSockets are woken in process.
         services.TryAddSingleton<InProcessConversationNotifier>();

@@ -214,4 +214,9 @@ public sealed class SqliteTranscriptStore : IBatchedTranscriptStore, IAsyncDispo
         await update.ExecuteNonQueryAsync();
         await transaction.CommitAsync();
     }
+
+    // Erasure (IUserDataEraser): what this process queued is written before a user is erased, so that it is erased too.
+
+    /// <summary>Writes what is queued behind the turns now.</summary>
+    internal Task FlushQueuedAsync() => _appends.FlushAsync();
 }
