@@ -6,6 +6,7 @@ using Microsoft.Bot.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
@@ -36,7 +37,11 @@ public sealed class ErasureApiTests(TrainedModelFixture model)
     [Fact]
     public async Task A_user_who_chatted_and_opened_a_ticket_is_erased_everywhere_once_and_another_user_keeps_everything()
     {
-        await using var host = SupportBotFactory.WithSettings(model, Keys);
+        var logs = new ErasureLogs();
+        await using var host = SupportBotFactory.WithSettings(
+            model,
+            new Dictionary<string, string?>(Keys) { [$"Logging:LogLevel:{typeof(ErasureApi).FullName}"] = "Information" },
+            services: s => s.AddSingleton<ILoggerProvider>(logs));
         using var client = await host.CreateReadyClientAsync();
         var (ana, anasConversation) = ($"ana-{Guid.NewGuid():N}", $"conv-{Guid.NewGuid():N}");
         var (ben, bensConversation) = ($"ben-{Guid.NewGuid():N}", $"conv-{Guid.NewGuid():N}");
@@ -77,6 +82,14 @@ public sealed class ErasureApiTests(TrainedModelFixture model)
         Assert.NotEmpty(await services.GetRequiredService<IStorage>().ReadAsync([$"{Channel}/conversations/{bensConversation}"]));
         Assert.NotEmpty((await services.GetRequiredService<ITranscriptStore>().GetTranscriptActivitiesAsync(Channel, bensConversation)).Items);
         Assert.Contains(questions, q => q.ConversationId == bensConversation);
+
+        // Recorded: who and how much, with a hash for the user, never the user id.
+        var records = logs.Records.Where(r => r.Category == typeof(ErasureApi).FullName).ToList();
+        Assert.Equal(2, records.Count);
+        Assert.All(records, r => Assert.Equal("privacy-office", r.Fields["ApiKey"]));
+        Assert.All(records, r => Assert.Equal(ErasureApi.UserHash(Channel, ana), r.Fields["UserHash"]));
+        Assert.Equal(1, records[0].Fields["Tickets"]);
+        Assert.DoesNotContain(records, r => r.Message.Contains(ana, StringComparison.Ordinal) || r.Fields.Values.Any(v => v?.ToString() == ana));
     }
 
     [Fact]
@@ -170,5 +183,34 @@ public sealed class ErasureApiTests(TrainedModelFixture model)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
         Assert.Equal((int)status, (int?)problem?["status"]);
+    }
+
+    /// <summary>Keeps every log record with its structured fields.</summary>
+    private sealed class ErasureLogs : ILoggerProvider
+    {
+        public List<(string Category, string Message, Dictionary<string, object?> Fields)> Records { get; } = [];
+
+        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(ErasureLogs logs, string category) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                var fields = state is IEnumerable<KeyValuePair<string, object?>> pairs ? pairs.ToDictionary(p => p.Key, p => p.Value) : [];
+                lock (logs.Records)
+                {
+                    logs.Records.Add((category, formatter(state, exception), fields));
+                }
+            }
+        }
     }
 }
