@@ -137,7 +137,7 @@ public static class DirectLineEndpoints
         DirectLineAuthorization authorization,
         IDirectLineStore store,
         DirectLineChannel channel,
-        ConversationPostLimits postLimits,
+        [FromKeyedServices(DirectLineChannel.ChannelId)] PostsPerKey postLimits,
         CancellationToken cancellationToken)
     {
         var access = await AuthorizeConversationAsync(request, conversationId, authorization, store, cancellationToken);

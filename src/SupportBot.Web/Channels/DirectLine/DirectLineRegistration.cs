@@ -7,6 +7,7 @@ using SupportBot.Web.Channels.DirectLine.Credentials;
 using SupportBot.Web.Channels.DirectLine.History;
 using SupportBot.Web.Configuration;
 using SupportBot.Web.Hosting;
+using SupportBot.Web.Http;
 
 namespace SupportBot.Web.Channels.DirectLine;
 
@@ -36,7 +37,12 @@ public static class DirectLineRegistration
         services.AddSingleton<ActivityHistory>();
         services.AddSingleton<DirectLineChannel>();
         services.AddSingleton<OpenActivityStreams>();
-        services.AddSingleton<ConversationPostLimits>();
+        // DirectLine:MaxPostsPerConversation per DirectLine:PostWindow, counted per conversation.
+        services.AddKeyedSingleton(DirectLineChannel.ChannelId, (sp, _) =>
+        {
+            var options = sp.GetRequiredService<IOptions<DirectLineOptions>>().Value;
+            return new PostsPerKey(new RateLimit { PermitLimit = options.MaxPostsPerConversation, Window = options.PostWindow });
+        });
         services.AddSingleton<BotConnectorHandler>();
         DeliverDirectLineRepliesInProcess(services);
         services.AddHttpClient<AzureDirectLineTokens>();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SupportBot.Web.Configuration;
+using SupportBot.Web.Http;
 
 namespace SupportBot.Web.Channels.Kakao;
 
@@ -20,7 +21,8 @@ public static class KakaoRegistration
         services.TryAddSingleton<SecretStrength>();
         services.AddSingleton<KakaoSkillChannel>();
         services.AddSingleton<KakaoSkillTemplate>();
-        services.AddSingleton<KakaoUserLimits>();
+        // RateLimits:KakaoSkillPerUser, per user: never per address, Kakao's few servers carry every user's messages.
+        services.AddKeyedSingleton(KakaoSkillChannel.ChannelId, (sp, _) => new PostsPerKey(sp.GetRequiredService<IOptions<RateLimitOptions>>().Value.KakaoSkillPerUser));
         return services;
     }
 

@@ -31,7 +31,7 @@ public static class KakaoSkillEndpoint
         HttpRequest request,
         KakaoSkillChannel channel,
         KakaoSkillTemplate template,
-        KakaoUserLimits limits,
+        [FromKeyedServices(KakaoSkillChannel.ChannelId)] PostsPerKey limits,
         IOptions<KakaoOptions> options,
         ILogger<KakaoSkillChannel> logger,
         CancellationToken cancellationToken)
@@ -67,7 +67,7 @@ public static class KakaoSkillEndpoint
         }
 
         // Counted once the caller is known to be one of our bots: no one else spends a user's budget.
-        if (limits.TryPost(KakaoSkillChannel.ConversationId(utterance.BotId, utterance.UserKey)) is { } retryAfter)
+        if (limits.TryPost(ConversationRateLimiter.PartitionKey(KakaoSkillChannel.ChannelId, KakaoSkillChannel.ConversationId(utterance.BotId, utterance.UserKey))) is { } retryAfter)
         {
             request.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Problem(StatusCodes.Status429TooManyRequests, "Too many messages from this KakaoTalk user; try again shortly.");
