@@ -21,6 +21,13 @@ public static class DirectLineUrls
         return $"{scheme}://{hostAndPath}{BasePath}";
     }
 
+    /// <summary>This host's root as its users reach it (the web chat page), ending in <c>/</c>.</summary>
+    public static string SiteRoot(HttpRequest request)
+    {
+        var (scheme, hostAndPath) = HostBase(request);
+        return $"{scheme}://{hostAndPath}/";
+    }
+
     /// <summary>The <c>serviceUrl</c> the bot sees on Direct Line activities (its replies are delivered in process).</summary>
     public static string ServiceUrl(HttpRequest request) => Domain(request) + "/";
 

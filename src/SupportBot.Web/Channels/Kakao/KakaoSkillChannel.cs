@@ -69,9 +69,7 @@ public sealed class KakaoSkillChannel(
 
     /// <summary>The web chat a long answer's button opens: <c>Kakao:WebChatUrl</c>, else <c>DirectLine:PublicBaseUrl</c>, else this host as the request reached it.</summary>
     public string WebChatUrl(HttpRequest request) =>
-        !string.IsNullOrWhiteSpace(options.Value.WebChatUrl) ? options.Value.WebChatUrl
-        : directLine.Value.PublicBase is { } configured ? configured.AbsoluteUri.TrimEnd('/') + "/"
-        : $"{request.Scheme}://{request.Host}{request.PathBase}/";
+        !string.IsNullOrWhiteSpace(options.Value.WebChatUrl) ? options.Value.WebChatUrl : DirectLineUrls.SiteRoot(request);
 
     /// <summary>Runs the user's turn; its replies, or null when it did not finish within <c>Kakao:TurnTimeout</c> or failed.</summary>
     public async Task<IReadOnlyList<Activity>?> RunTurnAsync(KakaoUtterance utterance)
