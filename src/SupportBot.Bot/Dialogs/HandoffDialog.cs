@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Newtonsoft.Json.Linq;
 using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Storage;
 using SupportBot.Bot.Telemetry;
 using SupportBot.Bot.Tickets;
 using SupportBot.Core.Text;
@@ -214,16 +215,8 @@ public sealed class HandoffDialog(
     /// <summary>The conversation so far as the transcript store has it, and this turn's message (recorded only after the turn).</summary>
     private async Task<List<Activity>> ReadTranscriptAsync(Activity current, CancellationToken cancellationToken)
     {
-        var activities = new List<Activity>();
-        string? continuation = null;
-        do
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = await transcripts.GetTranscriptActivitiesAsync(current.ChannelId, current.Conversation.Id, continuation);
-            activities.AddRange(page.Items.OfType<Activity>());
-            continuation = page.ContinuationToken;
-        }
-        while (continuation is not null);
+        var activities = (await transcripts.ReadWholeTranscriptAsync(current.ChannelId, current.Conversation.Id, cancellationToken: cancellationToken))
+            .OfType<Activity>().ToList();
 
         if (current.Id is null || !activities.Any(a => a.Id == current.Id))
         {

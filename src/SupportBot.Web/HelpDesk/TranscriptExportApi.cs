@@ -102,16 +102,7 @@ public static partial class TranscriptExportApi
     /// <summary>Every page of the conversation's transcript, up to <see cref="MaxActivities"/>.</summary>
     private static async Task<(List<IActivity> Activities, bool Truncated)> ReadAsync(ITranscriptStore transcripts, string channelId, string conversationId, CancellationToken cancellationToken)
     {
-        var activities = new List<IActivity>();
-        string? continuation = null;
-        do
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var page = await transcripts.GetTranscriptActivitiesAsync(channelId, conversationId, continuation);
-            activities.AddRange(page.Items);
-            continuation = page.ContinuationToken;
-        }
-        while (continuation is not null && activities.Count <= MaxActivities);
+        var activities = await transcripts.ReadWholeTranscriptAsync(channelId, conversationId, MaxActivities, cancellationToken);
 
         var truncated = activities.Count > MaxActivities;
         if (truncated)
