@@ -70,10 +70,13 @@ public static class RateLimits
     // Behind a proxy the address is the client's only when the host applies X-Forwarded-For.
     public static string Address(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
+    /// <summary>The whole seconds a <c>Retry-After</c> says for a wait: rounded up, at least one.</summary>
+    public static int RetryAfterSeconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+
     /// <summary>Answers 429 with <c>Retry-After</c> from the refused lease and a ProblemDetails whose detail is <paramref name="reason"/> and when to come back.</summary>
     public static Task WriteTooManyAsync(HttpContext context, RateLimitLease refused, string reason, string? policy = null)
     {
-        var retryAfter = refused.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+        var retryAfter = refused.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? RetryAfterSeconds(wait) : 1;
         context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         var detail = $"{reason}; try again in {retryAfter} s.";
         context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits).FullName!)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
+using SupportBot.Web.Http;
 
 namespace SupportBot.Web.Channels.DirectLine;
 
@@ -50,7 +51,7 @@ public static class DirectLineErrors
     {
         public Task ExecuteAsync(HttpContext context)
         {
-            var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+            var seconds = RateLimits.RetryAfterSeconds(retryAfter);
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
             var message = $"{detail}; try again in {seconds} s.";
             return TypedResults.Problem(

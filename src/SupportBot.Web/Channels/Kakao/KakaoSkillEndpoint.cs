@@ -69,7 +69,7 @@ public static class KakaoSkillEndpoint
         // Counted once the caller is known to be one of our bots: no one else spends a user's budget.
         if (limits.TryPost(ConversationRateLimiter.PartitionKey(KakaoSkillChannel.ChannelId, KakaoSkillChannel.ConversationId(utterance.BotId, utterance.UserKey))) is { } retryAfter)
         {
-            request.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            request.HttpContext.Response.Headers.RetryAfter = RateLimits.RetryAfterSeconds(retryAfter).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Problem(StatusCodes.Status429TooManyRequests, "Too many messages from this KakaoTalk user; try again shortly.");
         }
 
