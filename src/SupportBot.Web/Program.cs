@@ -18,6 +18,7 @@ using SupportBot.Web.WebChat;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.LetEnvironmentOverrideUrls(args);  // Urls: appsettings.json < ASPNETCORE_URLS < --urls
+builder.Configuration.WatchSettingsFilesByPolling();      // appsettings*.json edits noticed without watching the content root's database writes
 
 builder.Services.AddSecretChecks();         // placeholder or weak secrets stop the start outside Development
 builder.Services.AddProblemResponses();     // every error is a ProblemDetails, never a stack trace
