@@ -14,4 +14,13 @@ public static class LocalCallers
 
     /// <summary>A proxy forwarded the request: on a loopback connection it carries another client's request.</summary>
     public static bool WasForwarded(HttpRequest request) => ProxyHeaders.Any(request.Headers.ContainsKey);
+
+    /// <summary>
+    /// A caller on this machine: both ends of the connection on loopback, and no proxy on the way
+    /// (a proxy on the same machine would otherwise make every visitor local).
+    /// </summary>
+    public static bool IsOnThisMachine(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } remote && IsLoopback(remote)
+        && context.Connection.LocalIpAddress is { } local && IsLoopback(local)
+        && !WasForwarded(context.Request);
 }

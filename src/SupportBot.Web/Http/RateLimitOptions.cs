@@ -28,7 +28,9 @@ public sealed class RateLimitOptions
 
     /// <summary>
     /// <c>/api/messages</c>, per IP address, before the request is authenticated: a channel posts
-    /// every user's turns from a few addresses, so this only stops a flood from one address.
+    /// every user's turns from a few addresses, so this only stops a flood from one address. Callers
+    /// on this machine (the Emulator, a load test; loopback, no proxy) are not counted: the limit
+    /// per conversation still applies to them.
     /// </summary>
     public RateLimit BotMessagesPerAddress { get; set; } = new() { PermitLimit = 1200, Window = TimeSpan.FromMinutes(1) };
 

@@ -46,7 +46,9 @@ public static class RateLimits
                 o => o.HelpDeskApi,
                 context.Features.Get<ApiKeyCaller>() is { } caller ? $"key:{caller.KeyName}" : $"ip:{Address(context)}"));
             limiter.AddPolicy(AdminSignIn, context => FixedWindow(context, o => o.AdminSignIn, $"ip:{Address(context)}"));
-            limiter.AddPolicy(BotMessages, context => FixedWindow(context, o => o.BotMessagesPerAddress, $"ip:{Address(context)}"));
+            limiter.AddPolicy(BotMessages, context => LocalCallers.IsOnThisMachine(context)
+                ? RateLimitPartition.GetNoLimiter("this-machine")
+                : FixedWindow(context, o => o.BotMessagesPerAddress, $"ip:{Address(context)}"));
             limiter.OnRejected = OnRejectedAsync;
         });
         return services;

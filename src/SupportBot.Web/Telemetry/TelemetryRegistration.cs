@@ -121,19 +121,9 @@ public static class TelemetryRegistration
     // on the connection itself.
     private static bool MayScrape(HttpContext context, int port, IPNetwork[] allowed) =>
         port > 0
-            ? context.Connection.LocalPort == port && (allowed.Length == 0 || IsLocal(context) || IsAllowed(context, allowed))
-            : IsLocal(context) || IsAllowed(context, allowed);
+            ? context.Connection.LocalPort == port && (allowed.Length == 0 || LocalCallers.IsOnThisMachine(context) || IsAllowed(context, allowed))
+            : LocalCallers.IsOnThisMachine(context) || IsAllowed(context, allowed);
 
-    /// <summary>
-    /// A caller on this machine: both ends of the connection on loopback, and no proxy on the way
-    /// (a proxy on the same machine would otherwise make every visitor local).
-    /// </summary>
-    private static bool IsLocal(HttpContext context) =>
-        IsLoopback(context.Connection.RemoteIpAddress)
-        && IsLoopback(context.Connection.LocalIpAddress)
-        && !LocalCallers.WasForwarded(context.Request);
-
-    private static bool IsLoopback(IPAddress? address) => address is not null && LocalCallers.IsLoopback(address);
 
     private static bool IsAllowed(HttpContext context, IPNetwork[] allowed)
     {

@@ -1,5 +1,7 @@
 using System.Net;
+using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using SupportBot.Web.Http;
 using SupportBot.Web.Tests.Channels;
@@ -139,6 +141,78 @@ public sealed class RateLimitTests(TrainedModelFixture model)
 
         using var refused = await client.PostActivityAsync(Activities.Message(ServiceUrl, $"conv-{Guid.NewGuid():N}", "hello", expectReplies: true));
         await AssertTooManyAsync(refused, "from this address");
+    }
+
+    [Fact]
+    public async Task Callers_on_this_machine_are_not_counted_per_address_only_per_conversation()
+    {
+        await using var host = SupportBotFactory.WithSettings(model, new Dictionary<string, string?>
+        {
+            ["RateLimits:BotMessagesPerAddress:PermitLimit"] = "3",
+            ["RateLimits:BotMessagesPerAddress:Window"] = "00:10:00",
+            ["RateLimits:BotMessages:PermitLimit"] = "2",
+            ["RateLimits:BotMessages:Window"] = "00:10:00",
+        });
+        using var client = await host.CreateReadyClientAsync();
+
+        // The Emulator or a load test on this machine, many conversations: past the per-address limit, all answered.
+        for (var i = 0; i < 6; i++)
+        {
+            Assert.Equal(StatusCodes.Status200OK, await PostFromAsync(host, IPAddress.Loopback, $"conv-{Guid.NewGuid():N}"));
+        }
+
+        // Still one conversation's budget each.
+        var busy = $"conv-{Guid.NewGuid():N}";
+        var statuses = new List<int>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add(await PostFromAsync(host, IPAddress.Loopback, busy));
+        }
+
+        Assert.Equal([StatusCodes.Status200OK, StatusCodes.Status200OK, StatusCodes.Status429TooManyRequests], statuses);
+    }
+
+    [Theory]
+    [InlineData("10.0.0.5", false)]
+    [InlineData("127.0.0.1", true)]
+    public async Task Other_machines_and_forwarded_requests_are_counted_per_address(string remote, bool forwarded)
+    {
+        await using var host = SupportBotFactory.WithSettings(model, new Dictionary<string, string?>
+        {
+            ["RateLimits:BotMessagesPerAddress:PermitLimit"] = "3",
+            ["RateLimits:BotMessagesPerAddress:Window"] = "00:10:00",
+        });
+        using var client = await host.CreateReadyClientAsync();
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add(await PostFromAsync(host, IPAddress.Parse(remote), $"conv-{Guid.NewGuid():N}", forwarded));
+        }
+
+        Assert.DoesNotContain(StatusCodes.Status429TooManyRequests, statuses.Take(3));
+        Assert.Equal(StatusCodes.Status429TooManyRequests, statuses[3]);
+    }
+
+    /// <summary>A turn over the test server from the given address (a real listener cannot be given a caller's address).</summary>
+    private static async Task<int> PostFromAsync(SupportBotFactory host, IPAddress remote, string conversation, bool forwarded = false)
+    {
+        var body = Encoding.UTF8.GetBytes(Activities.Message(ServiceUrl, conversation, "hello", expectReplies: true).ToJsonString());
+        var context = await host.Server.SendAsync(context =>
+        {
+            context.Request.Method = HttpMethods.Post;
+            context.Request.Path = "/api/messages";
+            context.Request.ContentType = "application/json";
+            context.Request.ContentLength = body.Length;
+            context.Request.Body = new MemoryStream(body);
+            context.Connection.RemoteIpAddress = remote;
+            context.Connection.LocalIpAddress = IPAddress.Loopback;
+            if (forwarded)
+            {
+                context.Request.Headers["X-Forwarded-For"] = "203.0.113.7";
+            }
+        });
+        return context.Response.StatusCode;
     }
 
     [Fact]
