@@ -7,7 +7,7 @@ namespace SupportBot.Bot.Storage;
 
 /// <summary>Resolves the <c>$type</c> names in stored bot state, refusing every type outside the bot's own, Bot Framework, core library and Json.NET assemblies.</summary>
 /// <remarks>
-/// TypeNameHandling.All lets whoever can edit the database choose which type is constructed on read
+/// Type names in stored state (TypeNameHandling) let whoever can edit the database choose which type is constructed on read
 /// (a deserialisation gadget). Assemblies are checked before they are loaded, generic arguments and
 /// array elements included, and again on the resolved type; writing a type that could not be read
 /// back is refused too, so a conversation's state never becomes unreadable.

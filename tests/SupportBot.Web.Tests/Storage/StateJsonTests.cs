@@ -45,27 +45,46 @@ public sealed class StateJsonTests
     }
 
     [Fact]
-    public void State_stored_under_the_types_old_names_is_read_as_the_renamed_types()
+    public void State_stored_under_the_types_old_names_with_every_type_named_is_read_as_the_renamed_types()
+    {
+        // As earlier versions wrote it: every object's type named (TypeNameHandling.All), under the names before the renames.
+        const string Stored = """
+            {"$type":"System.Collections.Generic.Dictionary`2[[System.String, System.Private.CoreLib],[System.Object, System.Private.CoreLib]], System.Private.CoreLib",
+             "DialogState":{"$type":"SupportBot.Bot.Conversation.DialogState, SupportBot.Bot",
+              "Stack":{"$type":"System.Collections.Generic.List`1[[SupportBot.Bot.Conversation.DialogFrame, SupportBot.Bot]], System.Private.CoreLib","$values":[
+               {"$type":"SupportBot.Bot.Conversation.DialogFrame, SupportBot.Bot","DialogId":"answer","Step":"helped?",
+                "Values":{"$type":"System.Collections.Generic.Dictionary`2[[System.String, System.Private.CoreLib],[System.String, System.Private.CoreLib]], System.Private.CoreLib","entry":"logout"},"Retries":0}]},
+              "Language":"en",
+              "Log":{"$type":"SupportBot.Bot.Conversation.ConversationLog, SupportBot.Bot",
+               "Questions":{"$type":"System.Collections.Generic.List`1[[SupportBot.Bot.Conversation.LoggedQuestion, SupportBot.Bot]], System.Private.CoreLib","$values":[]},
+               "ConsecutiveFallbacks":2,"NotHelped":0}}}
+            """;
+
+        var restored = Assert.IsType<Dictionary<string, object>>(StateJson.Deserialize(Stored, "conversation"));
+
+        var dialog = Assert.IsType<SupportDialogState>(restored[SupportDialogState.PropertyName]);
+        Assert.Equal(("answer", "logout"), (Assert.Single(dialog.Stack).DialogId, dialog.Stack[0].Get("entry")));
+        Assert.Equal(2, dialog.Log.ConsecutiveFallbacks);
+    }
+
+    [Fact]
+    public void Only_the_types_the_declarations_do_not_tell_are_named_in_a_written_document()
     {
         var state = new Dictionary<string, object>
         {
             [SupportDialogState.PropertyName] = new SupportDialogState
             {
                 Stack = [new DialogFrame { DialogId = "answer", Step = "helped?" }],
-                Log = new QuestionLog { ConsecutiveFallbacks = 2 },
+                Log = new QuestionLog { ConsecutiveFallbacks = 1 },
             },
         };
-        var stored = StateJson.Serialize(state)
-            .Replace("SupportBot.Bot.Conversation.SupportDialogState,", "SupportBot.Bot.Conversation.DialogState,", StringComparison.Ordinal)
-            .Replace("SupportBot.Bot.Conversation.QuestionLog,", "SupportBot.Bot.Conversation.ConversationLog,", StringComparison.Ordinal);
-        Assert.Contains("Conversation.DialogState, SupportBot.Bot", stored, StringComparison.Ordinal);
-        Assert.Contains("Conversation.ConversationLog, SupportBot.Bot", stored, StringComparison.Ordinal);
 
-        var restored = Assert.IsType<Dictionary<string, object>>(StateJson.Deserialize(stored, "conversation"));
+        var written = StateJson.Serialize(state);
 
-        var dialog = Assert.IsType<SupportDialogState>(restored[SupportDialogState.PropertyName]);
-        Assert.Equal("answer", Assert.Single(dialog.Stack).DialogId);
-        Assert.Equal(2, dialog.Log.ConsecutiveFallbacks);
+        // The state dictionary and its value, typed as object, are named; the lists and the log, declared, are not.
+        Assert.Equal(2, written.Split("\"$type\"").Length - 1);
+        Assert.Contains("SupportBot.Bot.Conversation.SupportDialogState, SupportBot.Bot", written, StringComparison.Ordinal);
+        Assert.DoesNotContain("$values", written, StringComparison.Ordinal);
     }
 
     [Fact]
