@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Dialogs;
 using SupportBot.Bot.Insights;
+using SupportBot.Bot.Privacy;
 using SupportBot.Core.Text;
 
 namespace SupportBot.Bot;
@@ -19,6 +20,7 @@ public sealed class SupportBotActivityHandler(
     QuestionRouter router,
     Replies replies,
     IQuestionInsights insights,
+    TextRedactor redactor,
     TimeProvider time,
     ILogger<SupportBotActivityHandler> logger) : ActivityHandler
 {
@@ -131,7 +133,7 @@ public sealed class SupportBotActivityHandler(
             q.Id,
             activity.Conversation?.Id ?? string.Empty,
             now,
-            q.Text,
+            redactor.Redact(q.Text),
             state.Language,
             q.Outcome,
             q.EntryId,
