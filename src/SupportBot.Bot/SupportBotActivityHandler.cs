@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Dialogs;
 using SupportBot.Bot.Insights;
-using SupportBot.Bot.Privacy;
 using SupportBot.Core.Text;
 
 namespace SupportBot.Bot;
@@ -20,7 +19,6 @@ public sealed class SupportBotActivityHandler(
     QuestionRouter router,
     Replies replies,
     IQuestionInsights insights,
-    TextRedactor redactor,
     TimeProvider time,
     ILogger<SupportBotActivityHandler> logger) : ActivityHandler
 {
@@ -133,7 +131,7 @@ public sealed class SupportBotActivityHandler(
             q.Id,
             activity.Conversation?.Id ?? string.Empty,
             now,
-            redactor.Redact(q.Text),
+            q.Text,
             state.Language,
             q.Outcome,
             q.EntryId,

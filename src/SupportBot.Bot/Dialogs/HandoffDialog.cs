@@ -162,7 +162,7 @@ public sealed class HandoffDialog(
                 summary,
                 frame.Get(ReasonKey) ?? HandoffReason.Requested,
                 Requester(activity),
-                dialogs.Log.Questions.Select(q => new TicketQuestion(redactor.Redact(q.Text), q.Outcome, q.EntryId, q.Feedback)).ToList(),
+                dialogs.Log.Questions.Select(q => new TicketQuestion(q.Text, q.Outcome, q.EntryId, q.Feedback)).ToList(),
                 activities.Where(a => a.Type == ActivityTypes.Message).Select(a => Line(a, activity.Recipient?.Id)).ToList()),
             cancellationToken);
         (await _contact.GetAsync(turn, () => new ContactProfile(), cancellationToken)).Email = email;

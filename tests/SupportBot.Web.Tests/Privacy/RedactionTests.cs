@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.DependencyInjection;
+using Newtonsoft.Json;
 using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
 using SupportBot.Testing;
@@ -71,6 +72,10 @@ public abstract class RedactionTests(TrainedModelFixture model)
         Assert.All(masked.Ticket.Questions, q => Assert.DoesNotContain(Originals, o => q.Text.Contains(o, StringComparison.Ordinal)));
         var userLines = masked.TicketTranscript.Where(l => l.Role == RoleTypes.User).Select(l => l.Text).ToList();
         Assert.Equal(users, userLines);
+
+        // The conversation's state keeps its question log as the question log does.
+        Assert.DoesNotContain(Originals, o => masked.ConversationState.Contains(o, StringComparison.Ordinal));
+        Assert.Contains(Phone, kept.ConversationState, StringComparison.Ordinal);
 
         Assert.Equal(Said, kept.UserTexts);
         Assert.Contains(kept.Questions, q => q == Said[0]);
@@ -143,10 +148,11 @@ public abstract class RedactionTests(TrainedModelFixture model)
                 return questions.Count > 0;
             },
             "the conversation's questions in the question log");
+        var state = await services.GetRequiredService<IStorage>().ReadAsync([$"{Channel}/conversations/{conversation}"]);
         var tickets = services.GetRequiredService<ITicketStore>();
         var ticket = (await tickets.FindAsync(number))!;
         var ticketTranscript = (await tickets.FindTranscriptAsync(number))!;
-        return new Chat(replies.Select(r => r.Replace(number, "SB-n", StringComparison.Ordinal)).ToList(), userTexts, questions, ticket, ticketTranscript);
+        return new Chat(replies.Select(r => r.Replace(number, "SB-n", StringComparison.Ordinal)).ToList(), userTexts, questions, ticket, ticketTranscript, JsonConvert.SerializeObject(state));
     }
 
     private static async Task<DirectLineChat> DirectLineAsync(SupportBotFactory host, string text)
@@ -168,7 +174,7 @@ public abstract class RedactionTests(TrainedModelFixture model)
         return new DirectLineChat(conversation.Id, user.Text() ?? string.Empty, replies);
     }
 
-    private sealed record Chat(List<string> Replies, List<string> UserTexts, List<string> Questions, Ticket Ticket, IReadOnlyList<TranscriptLine> TicketTranscript);
+    private sealed record Chat(List<string> Replies, List<string> UserTexts, List<string> Questions, Ticket Ticket, IReadOnlyList<TranscriptLine> TicketTranscript, string ConversationState);
 
     private sealed record DirectLineChat(string ConversationId, string UserText, List<string> Replies);
 }
