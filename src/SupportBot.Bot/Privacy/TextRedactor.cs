@@ -59,7 +59,7 @@ public sealed partial class TextRedactor(IOptions<RedactionOptions> options)
     // Hangul may touch a value ("010-1234-5678입니다"), so the boundaries are ASCII-only.
     [GeneratedRegex(
         """
-        (?<email>(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-]))
+        (?<email>(?<![A-Za-z0-9_.%+-])[A-Za-z0-9][A-Za-z0-9_.%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![A-Za-z0-9-]))
         |(?<phone>(?<![0-9A-Za-z+])
             (?:01[016789][ .-]?[0-9]{3,4}[ .-]?[0-9]{4}
               |0(?:2|[3-6][1-5]|70)[ .-][0-9]{3,4}[ .-][0-9]{4}
@@ -70,7 +70,7 @@ public sealed partial class TextRedactor(IOptions<RedactionOptions> options)
             (?![0-9A-Za-z]))
         |(?<token>(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![A-Za-z0-9_-]))
         |(?<token>(?<![A-Za-z0-9])[0-9a-fA-F]{32}(?![A-Za-z0-9]))
-        |(?<key>(?i:\b(?:bearer|kakaoak)[ ]+|(?<![A-Za-z0-9_])(?:access_token|refresh_token|id_token|code|client_secret|app_?key|rest_?api_?key|admin_?key)["']?[ ]*[:=][ ]*["']?))[A-Za-z0-9._~+/=-]{20,}
+        |(?<key>(?i:\b(?:bearer|kakaoak)[ ]+|(?<![A-Za-z0-9_])(?:access_token|refresh_token|id_token|code|client_secret|app_?key|rest_?api_?key|admin_?key)["']?[ ]*[:=][ ]*["']?))[A-Za-z0-9_.~+/=-]{20,}
         |(?<token>(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*[0-9])(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{30,}(?![A-Za-z0-9_-]))
         """,
         RegexOptions.IgnorePatternWhitespace | RegexOptions.ExplicitCapture | RegexOptions.CultureInvariant,
