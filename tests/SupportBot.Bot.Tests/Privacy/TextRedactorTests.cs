@@ -64,7 +64,7 @@ public sealed class TextRedactorTests
         Assert.Equal(text, On().Redact(text));
 
     [Fact]
-    public void No_question_answer_or_training_utterance_of_the_knowledge_base_is_masked()
+    public void Nothing_in_the_knowledge_base_or_the_training_utterances_but_an_email_address_is_masked()
     {
         var data = TrainingDataPaths.Locate(startDirectory: AppContext.BaseDirectory);
         var knowledgeBase = TrainingDataLoader.LoadKnowledgeBase(data);
@@ -72,10 +72,13 @@ public sealed class TextRedactorTests
             .Concat(TrainingDataLoader.LoadTraining(data, knowledgeBase).Select(u => u.Text))
             .ToList();
 
-        var changed = texts.Where(t => TextRedactor.Mask(t) != t).ToList();
+        // Kakao's answers name a support address, and users quote it: that is an email, rightly masked.
+        var masked = texts.Select(TextRedactor.Mask).Where(t => t.Contains('[', StringComparison.Ordinal)).ToList();
+        var wrong = masked.Where(t => t.Contains(TextRedactor.Phone, StringComparison.Ordinal) || t.Contains(TextRedactor.Token, StringComparison.Ordinal) || t.Contains(TextRedactor.Unreadable, StringComparison.Ordinal)).ToList();
 
         Assert.True(texts.Count > 100, $"only {texts.Count} texts read");
-        Assert.True(changed.Count == 0, string.Join("\n", changed.Select(TextRedactor.Mask)));
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+        Assert.All(texts.Where(t => !t.Contains('@', StringComparison.Ordinal)), t => Assert.Equal(t, TextRedactor.Mask(t)));
     }
 
     [Fact]
