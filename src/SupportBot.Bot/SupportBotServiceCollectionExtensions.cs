@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Dialogs;
+using SupportBot.Bot.Privacy;
 using SupportBot.Bot.Storage;
 using SupportBot.Bot.Telemetry;
 
@@ -22,6 +23,8 @@ public static class SupportBotServiceCollectionExtensions
         services.AddSingleton<TurnTelemetryMiddleware>();
         services.AddSingleton(sp => new ConversationState(new FirstSaveGuard(sp.GetRequiredService<IStorage>())));
         services.AddSingleton(sp => new UserState(new FirstSaveGuard(sp.GetRequiredService<IStorage>())));
+        services.AddOptions<RedactionOptions>();
+        services.AddSingleton<TextRedactor>();
         services.AddSingleton<Replies>();
         services.AddSingleton<QuestionRouter>();
         services.AddSingleton<HandoffOffers>();

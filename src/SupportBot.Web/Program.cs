@@ -27,6 +27,7 @@ builder.Services.AddKnowledgeBase();        // training-data/, validated at star
 builder.Services.AddIntentModel();          // Classifier:*: the model, reloaded when retrained; the decision policy
 builder.Services.AddBotStorage();           // Storage:*: IStorage and the transcript store
 builder.Services.AddRetention();            // Privacy:Retention:*, Privacy:SweepInterval: expired personal data deleted in batches
+builder.Services.AddRedaction();            // Privacy:Redact: emails, phone numbers and tokens in user text masked before they are stored
 builder.Services.AddBotFramework();         // authentication (Bot:AllowUnauthenticatedChannel), AdapterWithErrorHandler, the bot
 builder.Services.AddHelpDesk();             // HelpDesk:*: API keys, the ticket webhook and its dispatcher
 builder.Services.AddAdminDashboard();       // HelpDesk:AdminPassword: /admin sign-in, charts, review, retraining

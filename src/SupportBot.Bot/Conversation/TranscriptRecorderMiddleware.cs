@@ -1,5 +1,6 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
+using SupportBot.Bot.Privacy;
 using SupportBot.Bot.Storage;
 
 namespace SupportBot.Bot.Conversation;
@@ -9,9 +10,10 @@ namespace SupportBot.Bot.Conversation;
 /// It does what the SDK's TranscriptLoggerMiddleware does (roles, ids and timestamps filled in the
 /// record, the sent activities left as they were) at a third of its cost: that middleware clones
 /// each activity through JSON and the store then serialises the clone again, while this one
-/// serialises each activity once, as it passes.
+/// serialises each activity once, as it passes. The user's text is recorded as the redactor
+/// leaves it (<c>Privacy:Redact</c>); the turn reads it whole.
 /// </summary>
-public sealed class TranscriptRecorderMiddleware(IBatchedTranscriptStore store) : IMiddleware
+public sealed class TranscriptRecorderMiddleware(IBatchedTranscriptStore store, TextRedactor redactor) : IMiddleware
 {
     public async Task OnTurnAsync(ITurnContext turnContext, NextDelegate next, CancellationToken cancellationToken = default)
     {
@@ -61,7 +63,7 @@ public sealed class TranscriptRecorderMiddleware(IBatchedTranscriptStore store) 
         }
     }
 
-    private static void Capture(List<TranscriptAppend> records, IActivity activity, string role, string? fallbackId)
+    private void Capture(List<TranscriptAppend> records, IActivity activity, string role, string? fallbackId)
     {
         if (activity is null || activity.ChannelId is null || activity.Conversation?.Id is null || activity.Type == ActivityTypes.Typing)
         {
@@ -70,9 +72,14 @@ public sealed class TranscriptRecorderMiddleware(IBatchedTranscriptStore store) 
 
         // Fill in what the record needs, serialise, and put the activity back as it was: the
         // channel (or an expectReplies response) still gets exactly what the bot sent.
-        var (id, timestamp, fromRole) = (activity.Id, activity.Timestamp, activity.From?.Role);
+        var (id, timestamp, fromRole, text) = (activity.Id, activity.Timestamp, activity.From?.Role, (activity as IMessageActivity)?.Text);
         try
         {
+            if (role == RoleTypes.User && activity is IMessageActivity message)
+            {
+                message.Text = redactor.Redact(text);
+            }
+
             activity.Id ??= fallbackId ?? $"g_{Guid.NewGuid():N}";
             activity.Timestamp ??= DateTimeOffset.UtcNow;
             if (activity.From is not null)
@@ -86,6 +93,11 @@ public sealed class TranscriptRecorderMiddleware(IBatchedTranscriptStore store) 
         {
             activity.Id = id;
             activity.Timestamp = timestamp;
+            if (activity is IMessageActivity message)
+            {
+                message.Text = text;
+            }
+
             if (activity.From is not null)
             {
                 activity.From.Role = fromRole;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Newtonsoft.Json.Linq;
 using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Privacy;
 using SupportBot.Bot.Storage;
 using SupportBot.Bot.Telemetry;
 using SupportBot.Bot.Tickets;
@@ -23,6 +24,7 @@ public sealed class HandoffDialog(
     ITicketStore tickets,
     ITranscriptStore transcripts,
     UserState userState,
+    TextRedactor redactor,
     IOptions<HandoffOptions> options,
     TimeProvider time,
     ILogger<HandoffDialog> logger) : IDialog
@@ -138,7 +140,9 @@ public sealed class HandoffDialog(
 
     private async Task<bool> SummaryAsync(DialogTurn dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {
-        var summary = BotTexts.IsChoice(text, t => t.Skip) ? null : OneLine(text);
+        // The ticket, its webhook and the handoff event keep the user's words as the stores do
+        // (redacted with Privacy:Redact); the contact email is kept, the help desk replies to it.
+        var summary = BotTexts.IsChoice(text, t => t.Skip) ? null : redactor.Redact(OneLine(text));
         var email = frame.Get(EmailKey) ?? throw new InvalidOperationException("The handoff reached the summary without an email.");
 
         // Asked again: the same user may have opened tickets from another conversation meanwhile.
@@ -212,7 +216,7 @@ public sealed class HandoffDialog(
         ?? ContactEmail.Normalize(turn.Activity.From?.Id)
         ?? (await _contact.GetAsync(turn, () => new ContactProfile(), cancellationToken)).Email;
 
-    /// <summary>The conversation so far as the transcript store has it, and this turn's message (recorded only after the turn).</summary>
+    /// <summary>The conversation so far as the transcript store has it, and this turn's message (recorded only after the turn, so redacted here as the store would).</summary>
     private async Task<List<Activity>> ReadTranscriptAsync(Activity current, CancellationToken cancellationToken)
     {
         var activities = (await transcripts.ReadWholeTranscriptAsync(current.ChannelId, current.Conversation.Id, cancellationToken: cancellationToken))
@@ -220,10 +224,17 @@ public sealed class HandoffDialog(
 
         if (current.Id is null || !activities.Any(a => a.Id == current.Id))
         {
-            activities.Add(current);
+            activities.Add(redactor.Enabled ? Redacted(current) : current);
         }
 
         return activities;
+    }
+
+    private Activity Redacted(Activity activity)
+    {
+        var copy = TranscriptJson.Deserialize(TranscriptJson.Serialize(activity));
+        copy.Text = redactor.Redact(copy.Text);
+        return copy;
     }
 
     private static IMessageActivity EmailQuestion(BotTexts texts, string? known, bool again) => known is null

@@ -2,6 +2,7 @@ using Microsoft.Bot.Builder;
 using Microsoft.Extensions.Logging;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Insights;
+using SupportBot.Bot.Privacy;
 using SupportBot.Bot.Telemetry;
 using SupportBot.Core.Answers;
 using SupportBot.Core.Classification;
@@ -13,7 +14,9 @@ namespace SupportBot.Bot.Dialogs;
 /// <summary>
 /// Decides what a new message is: a picked FAQ question or topic, a request for a person, or a
 /// question for the classifier, whose ranking the shared decision policy turns into an answer,
-/// a "did you mean", small talk or the fallback.
+/// a "did you mean", small talk or the fallback. The question log (conversation state, the
+/// question insights, a ticket's questions) keeps the text as the redactor leaves it; the
+/// classifier reads it whole.
 /// </summary>
 public sealed class QuestionRouter(
     KnowledgeBase knowledgeBase,
@@ -21,6 +24,7 @@ public sealed class QuestionRouter(
     DecisionPolicy policy,
     Replies replies,
     HandoffOffers handoff,
+    TextRedactor redactor,
     ILogger<QuestionRouter> logger)
 {
     private const int Alternatives = 3;
@@ -39,7 +43,7 @@ public sealed class QuestionRouter(
 
         if (BotTexts.IsChoice(text, t => t.TalkToPerson))
         {
-            dialogs.Log.Noted(text, QuestionOutcomes.Handoff);
+            dialogs.Log.Noted(redactor.Redact(text), QuestionOutcomes.Handoff);
             await handoff.RequestedAsync(dialogs, cancellationToken);
             return;
         }
@@ -56,11 +60,11 @@ public sealed class QuestionRouter(
         if (decision.Kind == DecisionKind.SmallTalk)
         {
             var outcome = decision.Intent == Intents.HumanAgent ? QuestionOutcomes.Handoff : QuestionOutcomes.SmallTalk;
-            dialogs.Log.Noted(text, outcome, score, closest);
+            dialogs.Log.Noted(redactor.Redact(text), outcome, score, closest);
         }
         else
         {
-            dialogs.Log.Asked(text, AnswerService.OutcomeName(decision.Kind), decision.Kind == DecisionKind.Answer ? decision.Intent : null, score, closest);
+            dialogs.Log.Asked(redactor.Redact(text), AnswerService.OutcomeName(decision.Kind), decision.Kind == DecisionKind.Answer ? decision.Intent : null, score, closest);
         }
 
         switch (decision.Kind)

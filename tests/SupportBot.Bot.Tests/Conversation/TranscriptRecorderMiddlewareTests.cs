@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+using SupportBot.Bot.Privacy;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Builder.Adapters;
 using Microsoft.Bot.Schema;
@@ -65,7 +67,7 @@ public sealed class TranscriptRecorderMiddlewareTests : IAsyncDisposable
     private TestAdapter Adapter(string conversationId)
     {
         var adapter = new TestAdapter(TestAdapter.CreateConversation(conversationId));
-        adapter.Use(new TranscriptRecorderMiddleware(_store));
+        adapter.Use(new TranscriptRecorderMiddleware(_store, new TextRedactor(Options.Create(new RedactionOptions()))));
         return adapter;
     }
 

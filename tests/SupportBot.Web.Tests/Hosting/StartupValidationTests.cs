@@ -42,6 +42,7 @@ public sealed class StartupValidationTests(TrainedModelFixture model)
     [InlineData("Telemetry:Tracing:OtlpEndpoint", "otel-collector:4317", "Telemetry:Tracing:OtlpEndpoint")]
     [InlineData("Telemetry:Tracing:Protocol", "Udp", "Telemetry:Tracing:Protocol")]
     [InlineData("Telemetry:Tracing:SampleRatio", "2", "Telemetry:Tracing:SampleRatio")]
+    [InlineData("Privacy:Redact", "yes", "Privacy:Redact")]
     [InlineData("Shutdown:Timeout", "00:00:00", "Shutdown:Timeout")]
     [InlineData("Shutdown:DrainDelay", "00:01:00", "Shutdown:DrainDelay")]
     [InlineData("Logging:Console:FormatterName", "xml", "Logging:Console:FormatterName")]

@@ -7,6 +7,7 @@ using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
 using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Privacy;
 using SupportBot.Bot.Storage;
 using SupportBot.Bot.Telemetry;
 using SupportBot.Web.Storage;
@@ -32,6 +33,7 @@ public sealed class AdapterWithErrorHandler : CloudAdapter
         UserState userState,
         ITranscriptStore transcriptStore,
         TurnTelemetryMiddleware telemetry,
+        TextRedactor redactor,
         IOptions<BotOptions> options)
         : base(authentication, logger)
     {
@@ -43,8 +45,8 @@ public sealed class AdapterWithErrorHandler : CloudAdapter
         // The transcript is recorded inside the per-conversation gate, so turns stay in order in it.
         Use(new OneTurnAtATimeMiddleware());
         Use(transcriptStore is IBatchedTranscriptStore batched
-            ? new TranscriptRecorderMiddleware(batched)
-            : new TranscriptLoggerMiddleware(transcriptStore));
+            ? new TranscriptRecorderMiddleware(batched, redactor)
+            : new TranscriptLoggerMiddleware(redactor.Enabled ? new RedactingTranscriptLogger(transcriptStore, redactor) : transcriptStore));
         Use(new TypingIndicatorMiddleware());
 
         // Last, around the bot alone: a turn that lost a state race with another replica runs again.

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Privacy;
 using MessageLengthMiddleware = SupportBot.Bot.Conversation.MessageLengthMiddleware;
 using SupportBot.Web.Channels.BotFramework;
 using SupportBot.Web.Channels.DirectLine.History;
@@ -25,6 +26,7 @@ public sealed class DirectLineChannel(
     IConfiguration configuration,
     IOptions<DirectLineOptions> options,
     IOptions<BotOptions> botOptions,
+    TextRedactor redactor,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<DirectLineChannel> logger)
@@ -71,9 +73,10 @@ public sealed class DirectLineChannel(
         activity.From = new ChannelAccount(id: userId, name: activity.From?.Name, role: RoleTypes.User);
 
         // The history keeps no more of the text than the bot reads; the turn gets it whole, so the
-        // bot's own cut (MessageLengthMiddleware) tells the user it only read the start.
+        // bot's own cut (MessageLengthMiddleware) tells the user it only read the start. With
+        // Privacy:Redact the history (what the client is sent back and replays) keeps it redacted.
         var text = activity.Text;
-        activity.Text = text is null ? null : MessageLengthMiddleware.Cut(text, botOptions.Value.MaxMessageLength);
+        activity.Text = text is null ? null : redactor.Redact(MessageLengthMiddleware.Cut(text, botOptions.Value.MaxMessageLength));
         await history.AppendAsync(conversationId, Addressed(activity, conversationId, serviceUrl), cancellationToken);
         activity.Text = text;
 
