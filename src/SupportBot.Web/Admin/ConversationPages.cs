@@ -46,16 +46,19 @@ public static class ConversationPages
     private static async Task<IResult> ViewAsync(
         string channelId, string conversationId, HttpContext context, ITranscriptStore transcripts, IConversationSearch search, IAntiforgery antiforgery)
     {
+        var title = $"Conversation {conversationId}";
         var errors = TranscriptExportApi.CheckIds(channelId, conversationId);
         if (errors.Count > 0)
         {
-            return TypedResults.ValidationProblem(errors);
+            return Page(context, antiforgery, "Conversation", $"""
+                <p><a href="{Root}">Back to the conversations</a></p>
+                {string.Concat(errors.Select(e => $"<p class=\"error\" role=\"alert\" data-field=\"{e.Key}\">{Encode(e.Value[0])}</p>"))}
+                """, StatusCodes.Status400BadRequest);
         }
 
         var cancellationToken = context.RequestAborted;
         var (activities, truncated) = await TranscriptExportApi.ReadAsync(transcripts, channelId, conversationId, cancellationToken);
         var questions = await search.QuestionsAsync(channelId, conversationId, cancellationToken);
-        var title = $"Conversation {conversationId}";
         if (activities.Count == 0 && questions.Count == 0)
         {
             return Page(context, antiforgery, title, $"""

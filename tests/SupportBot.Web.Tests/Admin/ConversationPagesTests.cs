@@ -171,7 +171,7 @@ public sealed class ConversationPagesTests(TrainedModelFixture model)
     }
 
     [Fact]
-    public async Task An_unknown_conversation_is_a_404_and_a_bad_channel_id_a_400_problem()
+    public async Task An_unknown_conversation_is_a_404_and_a_bad_channel_id_a_400()
     {
         await using var host = Host();
         using var session = await AdminSession.SignInAsync(host);
@@ -183,8 +183,8 @@ public sealed class ConversationPagesTests(TrainedModelFixture model)
         Assert.Equal(HttpStatusCode.NotFound, unknown);
         Assert.Contains("Nothing is stored", html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badChannel);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("channelId", problem, StringComparison.Ordinal);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("role=\"alert\" data-field=\"channelId\"", problem, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, unknownExport);
     }
 
