@@ -80,7 +80,7 @@ public static class ConversationPages
 
         var unmatched = questions.ToList();
         html.Append("<ol class=\"transcript\">");
-        foreach (var message in activities.Select(a => a.AsMessageActivity()).OfType<IMessageActivity>())
+        foreach (var message in activities.Where(a => a.Type == ActivityTypes.Message).OfType<IMessageActivity>())
         {
             var fromBot = IsBot(message);
             var decision = fromBot ? null : TakeQuestion(unmatched, message.Text);

@@ -12,7 +12,7 @@ public sealed class SafeMarkdownTests
     [InlineData("[click](JaVaScRiPt:alert(1))", "<p>click</p>")]
     [InlineData("[x](data:text/html,hi)", "<p>x</p>")]
     [InlineData("[relative](/admin/api/retrain)", "<p>relative</p>")]
-    [InlineData("[a\" onmouseover=\"x](https://example.com/\"onclick=\"x)", "<p>a&quot; onmouseover=&quot;x</p>")]
+    [InlineData("[a\" onmouseover=\"x](https://example.com/\"onclick=\"x)", "<p><a href=\"https://example.com/%22onclick=%22x\" rel=\"noopener noreferrer\" target=\"_blank\">a&quot; onmouseover=&quot;x</a></p>")]
     [InlineData("**<b>bold</b>**", "<p><strong>&lt;b&gt;bold&lt;/b&gt;</strong></p>")]
     [InlineData("`<code>`", "<p><code>&lt;code&gt;</code></p>")]
     public void Html_scripts_and_links_other_than_http_render_as_text(string markdown, string html) =>
