@@ -103,6 +103,6 @@ public static partial class SafeMarkdown
     [GeneratedRegex(@"^\s{0,3}#{1,6}\s+")]
     private static partial Regex Heading();
 
-    [GeneratedRegex(@"`(?<code>[^`\n]+)`|\*\*(?<bold>[^\n]+?)\*\*|\[(?<label>[^\]\n]+)\]\((?<url>[^)\s]+)\)|(?<![\w*])\*(?<em>[^*\n]+)\*(?![\w*])|(?<!\w)_(?<em2>[^_\n]+)_(?!\w)")]
+    [GeneratedRegex(@"`(?<code>[^`\n]+)`|\*\*(?<bold>[^\n]+?)\*\*|\[(?<label>[^\]\n]+)\]\((?<url>(?:[^()\s]|\([^()\s]*\))+)\)|(?<![\w*])\*(?<em>[^*\n]+)\*(?![\w*])|(?<!\w)_(?<em2>[^_\n]+)_(?!\w)")]
     private static partial Regex Spans();
 }

@@ -154,9 +154,10 @@ public abstract class ConversationSearchContractTests
         var second = await Stores.Search.SearchAsync(new ConversationQuery(Offset: 2, Limit: 2));
         var last = await Stores.Search.SearchAsync(new ConversationQuery(Offset: 4, Limit: 2));
 
-        Assert.Equal((["p4", "p3"], true), (first.Conversations.Select(c => c.ConversationId).ToList(), first.HasMore));
-        Assert.Equal((["p2", "p1"], true), (second.Conversations.Select(c => c.ConversationId).ToList(), second.HasMore));
-        Assert.Equal((["p0"], false), (last.Conversations.Select(c => c.ConversationId).ToList(), last.HasMore));
+        Assert.Equal(["p4", "p3"], first.Conversations.Select(c => c.ConversationId));
+        Assert.Equal(["p2", "p1"], second.Conversations.Select(c => c.ConversationId));
+        Assert.Equal(["p0"], last.Conversations.Select(c => c.ConversationId));
+        Assert.Equal([true, true, false], new[] { first.HasMore, second.HasMore, last.HasMore });
     }
 
     [Fact]
