@@ -14,9 +14,13 @@ namespace SupportBot.Web.Admin;
 /// </summary>
 public sealed class ConversationSearchForm
 {
+    /// <summary>The longest search text: a phrase, not a document.</summary>
     public const int MaxTextLength = 200;
-    public const int DefaultPageSize = 25;
-    public const int MaxPageSize = 100;
+
+    /// <summary>Conversations a page lists unless <c>pageSize</c> says otherwise, and the most it may ask (as the dashboard's review list).</summary>
+    public const int DefaultPageSize = 25, MaxPageSize = DashboardApi.MaxPageSize;
+
+    /// <summary>The last page a search reaches: narrow the search rather than page further (each page is an OFFSET).</summary>
     public const int MaxPage = 1_000;
 
     /// <summary>The longest date range, in days, both ends included.</summary>

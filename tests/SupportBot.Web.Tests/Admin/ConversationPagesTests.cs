@@ -10,12 +10,30 @@ namespace SupportBot.Web.Tests.Admin;
 
 /// <summary>The admin Conversations view over HTTP: search, the transcript viewer, the .transcript download, its sign-in, bad input and hostile text.</summary>
 [Collection(WebHostCollection.Name)]
-public sealed class ConversationPagesTests(TrainedModelFixture model)
+public sealed class ConversationPagesTests(TrainedModelFixture model) : IAsyncLifetime
 {
     private const string SupportKey = "support-test-key-0123456789abcdef-0123456789";
     private const string Channel = "directline";
     // Yesterday: well inside every retention period, so no sweep of the host takes the seeded rows.
     private static readonly DateTimeOffset Start = new(DateTimeOffset.UtcNow.Date.AddDays(-1), TimeSpan.Zero);
+
+    private SupportBotFactory _host = null!;
+    private AdminSession _session = null!;
+    private string _ticket = null!;
+
+    /// <summary>A host of its own per test, seeded (<see cref="SeedAsync"/>), and an admin signed in to it.</summary>
+    public async Task InitializeAsync()
+    {
+        _host = Host();
+        _ticket = await SeedAsync(_host);
+        _session = await AdminSession.SignInAsync(_host);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _session.Dispose();
+        await _host.DisposeAsync();
+    }
 
     private SupportBotFactory Host() => SupportBotFactory.WithSettings(model, new Dictionary<string, string?>(AdminSession.Settings)
     {
@@ -60,17 +78,21 @@ public sealed class ConversationPagesTests(TrainedModelFixture model)
         return ticket.Number;
     }
 
-    private static async Task<(HttpStatusCode Status, string Html, HttpResponseMessage Response)> GetPageAsync(AdminSession session, string path)
+    /// <summary>A page as the signed-in admin gets it: its status, its HTML and the headers the tests look at.</summary>
+    private async Task<(HttpStatusCode Status, string Html, ResponseHeaders Headers)> GetPageAsync(string path)
     {
-        var response = await session.Client.GetAsync(path);
-        return (response.StatusCode, await response.Content.ReadAsStringAsync(), response);
+        using var response = await _session.Client.GetAsync(path);
+        var headers = new ResponseHeaders(
+            response.Content.Headers.ContentType?.MediaType,
+            response.Headers.CacheControl?.ToString(),
+            response.Headers.TryGetValues("Content-Security-Policy", out var policy) ? policy.Single() : null);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), headers);
     }
 
     [Fact]
     public async Task Without_signing_in_the_conversation_pages_and_the_download_redirect_to_the_sign_in()
     {
-        await using var host = Host();
-        using var client = AdminSession.CreateClient(host);
+        using var client = AdminSession.CreateClient(_host);
 
         foreach (var path in new[] { "/admin/conversations", "/admin/conversations/directline/conv-1", "/admin/conversations/directline/conv-1/transcript" })
         {
@@ -90,41 +112,31 @@ public sealed class ConversationPagesTests(TrainedModelFixture model)
     [Fact]
     public async Task The_search_lists_matching_conversations_newest_first_with_outcomes_feedback_and_ticket_and_no_store()
     {
-        await using var host = Host();
-        var ticket = await SeedAsync(host);
-        using var session = await AdminSession.SignInAsync(host);
+        var ticket = _ticket;
 
-        var (status, all, response) = await GetPageAsync(session, "/admin/conversations");
-        var (_, byText, _) = await GetPageAsync(session, "/admin/conversations?text=KEYHASH");
-        var (_, withTicket, _) = await GetPageAsync(session, $"/admin/conversations?ticketNumber={ticket}&outcome=handoff&feedback=none");
-        var (_, none, _) = await GetPageAsync(session, "/admin/conversations?channel=kakao");
+        var (status, all, response) = await GetPageAsync("/admin/conversations");
+        var (_, byText, _) = await GetPageAsync("/admin/conversations?text=KEYHASH");
+        var (_, withTicket, _) = await GetPageAsync($"/admin/conversations?ticketNumber={ticket}&outcome=handoff&feedback=none");
+        var (_, none, _) = await GetPageAsync("/admin/conversations?channel=kakao");
 
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
+        Assert.Equal("no-store", response.CacheControl);
         Assert.True(all.IndexOf("conv-person", StringComparison.Ordinal) < all.IndexOf("conv-keyhash", StringComparison.Ordinal), "newest first");
-        Assert.Contains("fallback, handoff", all, StringComparison.Ordinal);
-        Assert.Contains(ticket, all, StringComparison.Ordinal);
-        Assert.Contains("1 helpful", all, StringComparison.Ordinal);
+        Has(all, "fallback, handoff", ticket, "1 helpful");
         Assert.Contains("href=\"/admin/conversations/directline/conv-keyhash\"", byText, StringComparison.Ordinal);
         Assert.DoesNotContain("conv-person", byText, StringComparison.Ordinal);
         Assert.Contains("conv-person", withTicket, StringComparison.Ordinal);
         Assert.DoesNotContain("conv-keyhash", withTicket, StringComparison.Ordinal);
         Assert.Contains("No conversation matches.", none, StringComparison.Ordinal);
-        response.Dispose();
     }
 
     [Fact]
     public async Task Pages_link_to_the_next_page_only_while_there_is_one()
     {
-        await using var host = Host();
-        await SeedAsync(host);
-        using var session = await AdminSession.SignInAsync(host);
+        var (_, first, _) = await GetPageAsync("/admin/conversations?pageSize=1");
+        var (_, second, _) = await GetPageAsync("/admin/conversations?pageSize=1&page=2");
 
-        var (_, first, _) = await GetPageAsync(session, "/admin/conversations?pageSize=1");
-        var (_, second, _) = await GetPageAsync(session, "/admin/conversations?pageSize=1&page=2");
-
-        Assert.Contains("rel=\"next\" href=\"/admin/conversations?pageSize=1&amp;page=2\"", first, StringComparison.Ordinal);
-        Assert.Contains("conv-person", first, StringComparison.Ordinal);
+        Has(first, "rel=\"next\" href=\"/admin/conversations?pageSize=1&amp;page=2\"", "conv-person");
         Assert.Contains("conv-keyhash", second, StringComparison.Ordinal);
         Assert.DoesNotContain("rel=\"next\"", second, StringComparison.Ordinal);
         Assert.Contains("rel=\"prev\"", second, StringComparison.Ordinal);
@@ -146,44 +158,33 @@ public sealed class ConversationPagesTests(TrainedModelFixture model)
     [InlineData("text=1&text=2", "text")]
     public async Task A_bad_search_value_is_a_400_with_the_form_saying_what_is_wrong(string query, string field)
     {
-        await using var host = Host();
-        using var session = await AdminSession.SignInAsync(host);
-
-        var (status, html, response) = await GetPageAsync(session, "/admin/conversations?" + query);
+        var (status, html, response) = await GetPageAsync("/admin/conversations?" + query);
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("text/html", response.MediaType);
         Assert.Contains($"role=\"alert\" data-field=\"{field}\"", html, StringComparison.Ordinal);
-        response.Dispose();
     }
 
     [Fact]
     public async Task A_search_text_longer_than_the_bound_is_a_400()
     {
-        await using var host = Host();
-        using var session = await AdminSession.SignInAsync(host);
-
-        var (status, html, response) = await GetPageAsync(session, "/admin/conversations?text=" + new string('x', 201));
+        var (status, html, response) = await GetPageAsync("/admin/conversations?text=" + new string('x', 201));
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("at most 200 characters", html, StringComparison.Ordinal);
-        response.Dispose();
     }
 
     [Fact]
     public async Task An_unknown_conversation_is_a_404_and_a_bad_channel_id_a_400()
     {
-        await using var host = Host();
-        using var session = await AdminSession.SignInAsync(host);
-
-        var (unknown, html, _) = await GetPageAsync(session, "/admin/conversations/directline/conv-nobody");
-        var (badChannel, problem, response) = await GetPageAsync(session, "/admin/conversations/bad%20channel/conv-1");
-        var (unknownExport, _, _) = await GetPageAsync(session, "/admin/conversations/directline/conv-nobody/transcript");
+        var (unknown, html, _) = await GetPageAsync("/admin/conversations/directline/conv-nobody");
+        var (badChannel, problem, response) = await GetPageAsync("/admin/conversations/bad%20channel/conv-1");
+        var (unknownExport, _, _) = await GetPageAsync("/admin/conversations/directline/conv-nobody/transcript");
 
         Assert.Equal(HttpStatusCode.NotFound, unknown);
         Assert.Contains("Nothing is stored", html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badChannel);
-        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("text/html", response.MediaType);
         Assert.Contains("role=\"alert\" data-field=\"channelId\"", problem, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, unknownExport);
     }
@@ -191,35 +192,23 @@ public sealed class ConversationPagesTests(TrainedModelFixture model)
     [Fact]
     public async Task The_transcript_shows_the_messages_in_order_with_the_classifiers_decision_beside_the_question()
     {
-        await using var host = Host();
-        await SeedAsync(host);
-        using var session = await AdminSession.SignInAsync(host);
-
-        var (status, html, _) = await GetPageAsync(session, "/admin/conversations/directline/conv-keyhash");
+        var (status, html, _) = await GetPageAsync("/admin/conversations/directline/conv-keyhash");
 
         Assert.Equal(HttpStatusCode.OK, status);
         var question = html.IndexOf("<li class=\"message user\"><div class=\"bubble\">keyhash mismatch android", StringComparison.Ordinal);
         var decision = html.IndexOf("<aside class=\"decision\" data-outcome=\"answer\"><span class=\"outcome\">answer</span>", StringComparison.Ordinal);
         var answer = html.IndexOf("<li class=\"message bot\">", StringComparison.Ordinal);
         Assert.True(question >= 0 && decision > question && answer > decision, html);
-        Assert.Contains("<span class=\"entry\">android-keyhash-mismatch</span>", html, StringComparison.Ordinal);
-        Assert.Contains("score 0.87", html, StringComparison.Ordinal);
-        Assert.Contains("<strong>does not match</strong>", html, StringComparison.Ordinal);
-        Assert.Contains("<a href=\"https://developers.kakao.com/docs\" rel=\"noopener noreferrer\" target=\"_blank\">the guide</a>", html, StringComparison.Ordinal);
-        Assert.Contains("href=\"/admin/conversations/directline/conv-keyhash/transcript\" download>Export .transcript", html, StringComparison.Ordinal);
+        Has(html, "<span class=\"entry\">android-keyhash-mismatch</span>", "score 0.87", "<strong>does not match</strong>", "<a href=\"https://developers.kakao.com/docs\" rel=\"noopener noreferrer\" target=\"_blank\">the guide</a>", "href=\"/admin/conversations/directline/conv-keyhash/transcript\" download>Export .transcript");
     }
 
     [Fact]
     public async Task The_download_is_the_same_transcript_file_the_api_gives()
     {
-        await using var host = Host();
-        await SeedAsync(host);
-        using var session = await AdminSession.SignInAsync(host);
-
-        using var download = await session.Client.GetAsync("/admin/conversations/directline/conv-keyhash/transcript");
+        using var download = await _session.Client.GetAsync("/admin/conversations/directline/conv-keyhash/transcript");
         using var api = new HttpRequestMessage(HttpMethod.Get, "/api/v1/conversations/directline/conv-keyhash/transcript");
         api.Headers.Add("X-Api-Key", SupportKey);
-        using var fromApi = await host.CreateClient().SendAsync(api);
+        using var fromApi = await _host.CreateClient().SendAsync(api);
 
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal("application/json", download.Content.Headers.ContentType?.MediaType);
@@ -237,7 +226,7 @@ public sealed class ConversationPagesTests(TrainedModelFixture model)
     [Fact]
     public async Task Script_html_and_javascript_links_in_messages_render_as_inert_text()
     {
-        await using var host = Host();
+        var host = _host;
         var transcripts = host.Services.GetRequiredService<ITranscriptStore>();
         const string Hostile = "<script>alert('user')</script><img src=x onerror=alert(1)>";
         await transcripts.LogActivityAsync(Message("conv-xss", 0, fromBot: false, Hostile));
@@ -245,10 +234,9 @@ public sealed class ConversationPagesTests(TrainedModelFixture model)
         answer.SuggestedActions = new SuggestedActions { Actions = [new CardAction(ActionTypes.ImBack, "<script>alert('action')</script>", value: "x")] };
         await transcripts.LogActivityAsync(answer);
         await host.Services.GetRequiredService<IQuestionInsights>().SaveAsync([Asked("conv-xss", 0, Hostile, QuestionOutcomes.Fallback, null)]);
-        using var session = await AdminSession.SignInAsync(host);
 
-        var (status, html, response) = await GetPageAsync(session, "/admin/conversations/directline/conv-xss");
-        var (_, search, _) = await GetPageAsync(session, "/admin/conversations?text=%3Cscript%3E");
+        var (status, html, response) = await GetPageAsync("/admin/conversations/directline/conv-xss");
+        var (_, search, _) = await GetPageAsync("/admin/conversations?text=%3Cscript%3E");
 
         Assert.Equal(HttpStatusCode.OK, status);
         foreach (var page in new[] { html, search })
@@ -258,22 +246,24 @@ public sealed class ConversationPagesTests(TrainedModelFixture model)
             Assert.DoesNotContain("javascript:", page, StringComparison.OrdinalIgnoreCase);
         }
 
-        Assert.Contains("&lt;script&gt;alert(&#x27;user&#x27;)&lt;/script&gt;", html, StringComparison.Ordinal);
-        Assert.Contains("&lt;script&gt;alert(&#x27;bot&#x27;)&lt;/script&gt;", html, StringComparison.Ordinal);
+        Has(html, "&lt;script&gt;alert(&#x27;user&#x27;)&lt;/script&gt;", "&lt;script&gt;alert(&#x27;bot&#x27;)&lt;/script&gt;");
         Assert.DoesNotContain("<a href=\"data:", html, StringComparison.Ordinal);
-        Assert.Contains("<span class=\"action\">&lt;script&gt;alert(&#x27;action&#x27;)&lt;/script&gt;</span>", html, StringComparison.Ordinal);
-        Assert.Contains("<strong>&lt;i&gt;bold&lt;/i&gt;</strong>", html, StringComparison.Ordinal);
-        Assert.Contains("script-src 'self'", response.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Has(html, "<span class=\"action\">&lt;script&gt;alert(&#x27;action&#x27;)&lt;/script&gt;</span>", "<strong>&lt;i&gt;bold&lt;/i&gt;</strong>");
+        Assert.Contains("script-src 'self'", response.ContentSecurityPolicy, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task The_dashboard_links_to_the_conversations()
     {
-        await using var host = Host();
-        using var session = await AdminSession.SignInAsync(host);
-
-        var (_, html, _) = await GetPageAsync(session, "/admin");
+        var (_, html, _) = await GetPageAsync("/admin");
 
         Assert.Contains("<a href=\"/admin/conversations\">Conversations</a>", html, StringComparison.Ordinal);
     }
+
+    /// <summary>The response headers the tests read.</summary>
+    private sealed record ResponseHeaders(string? MediaType, string? CacheControl, string? ContentSecurityPolicy);
+
+    private static void Has(string html, params string[] parts) => Assert.All(parts, part => Assert.Contains(part, html, StringComparison.Ordinal));
+
+    private static void HasNone(string html, params string[] parts) => Assert.All(parts, part => Assert.DoesNotContain(part, html, StringComparison.Ordinal));
 }
