@@ -62,7 +62,7 @@ try
     app.MapTicketsApi();                    // /api/v1/tickets, /api/v1/webhook-events
     app.MapTranscriptExportApi();           // /api/v1/conversations/{channelId}/{conversationId}/transcript (scope conversations)
     app.MapErasures();                      // POST /api/v1/privacy/erasures (API key scope privacy)
-    app.MapAdminDashboard();                // /admin, /admin/signin, /admin/api/*
+    app.MapAdminDashboard();                // /admin, /admin/signin, /admin/api/*, /admin/conversations (search, transcripts)
     app.MapHealth();                        // /healthz, /readyz
     app.MapMetrics();                       // /metrics (Prometheus)
     app.MapOpenApi();                       // /openapi/v1.json

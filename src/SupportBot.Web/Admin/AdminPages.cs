@@ -35,10 +35,7 @@ public static class AdminPages
 
     private static IResult Dashboard(HttpContext context, IAntiforgery antiforgery) =>
         Html(Page("SupportBot admin", $$"""
-            <header>
-              <h1>SupportBot admin</h1>
-              <form method="post" action="{{SignOut}}">{{TokenField(context, antiforgery)}}<button type="submit">Sign out</button></form>
-            </header>
+            {{Header(context, antiforgery)}}
             <main id="dashboard" data-token="{{Encode(antiforgery.GetAndStoreTokens(context).RequestToken)}}" data-token-header="{{AdminAuthentication.AntiforgeryHeader}}">
               <section>
                 <h2>Conversations <select id="days"><option value="7">last 7 days</option><option value="14" selected>last 14 days</option><option value="30">last 30 days</option></select></h2>
@@ -113,13 +110,22 @@ public static class AdminPages
                 """),
             StatusCodes.Status503ServiceUnavailable);
 
+    /// <summary>The signed-in pages' header: the navigation between them and the sign-out button.</summary>
+    internal static string Header(HttpContext context, IAntiforgery antiforgery) => $"""
+        <header>
+          <h1>SupportBot admin</h1>
+          <nav><a href="{Root}">Dashboard</a> <a href="{ConversationPages.Root}">Conversations</a></nav>
+          <form method="post" action="{SignOut}">{TokenField(context, antiforgery)}<button type="submit">Sign out</button></form>
+        </header>
+        """;
+
     private static string TokenField(HttpContext context, IAntiforgery antiforgery)
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
         return $"<input type=\"hidden\" name=\"{Encode(tokens.FormFieldName)}\" value=\"{Encode(tokens.RequestToken)}\">";
     }
 
-    private static string Page(string title, string body) => $"""
+    internal static string Page(string title, string body) => $"""
         <!DOCTYPE html>
         <html lang="en">
         <head>
@@ -134,7 +140,7 @@ public static class AdminPages
         </html>
         """;
 
-    private static IResult Html(string html, int status = StatusCodes.Status200OK) => new NotStoredHtml(html, status);
+    internal static IResult Html(string html, int status = StatusCodes.Status200OK) => new NotStoredHtml(html, status);
 
     /// <summary>An admin page: carries an antiforgery token (and, signed in, the admin's view), so no cache keeps it.</summary>
     private sealed class NotStoredHtml(string html, int status) : IResult

@@ -14,6 +14,7 @@ public static class AdminRegistration
     {
         app.MapAdminPages();
         app.MapDashboardApi();
+        app.MapConversationPages();
         return app;
     }
 }

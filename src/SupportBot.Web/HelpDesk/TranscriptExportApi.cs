@@ -47,25 +47,15 @@ public static partial class TranscriptExportApi
         return endpoints;
     }
 
-    private static async Task<IResult> ExportAsync(
+    /// <summary>The download, for an API key here and for a signed-in admin on the Conversations view (Admin/ConversationPages).</summary>
+    internal static async Task<IResult> ExportAsync(
         string channelId,
         string conversationId,
         HttpContext context,
         ITranscriptStore transcripts,
         ILoggerFactory loggers)
     {
-        var errors = new Dictionary<string, string[]>();
-        if (!ChannelIdPattern().IsMatch(channelId))
-        {
-            errors["channelId"] = ["channelId is a channel's id: 1 to 64 letters, digits, '.', '_' or '-'."];
-        }
-
-        // PostgreSQL refuses a NUL in text (a 500); no channel makes ids with control characters.
-        if (conversationId.Length > MaxConversationIdLength || conversationId.Any(char.IsControl))
-        {
-            errors["conversationId"] = [$"conversationId is at most {MaxConversationIdLength} characters, without control characters."];
-        }
-
+        var errors = CheckIds(channelId, conversationId);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -78,11 +68,12 @@ public static partial class TranscriptExportApi
         }
 
         loggers.CreateLogger(typeof(TranscriptExportApi).FullName!).LogInformation(
-            "Exported the transcript of a {ChannelId} conversation: {Activities} activities, truncated {Truncated}, for API key {ApiKey}",
+            "Exported the transcript of a {ChannelId} conversation: {Activities} activities, truncated {Truncated}, for API key {ApiKey} or admin {Admin}",
             channelId,
             activities.Count,
             truncated,
-            context.Features.Get<ApiKeyCaller>()?.KeyName);
+            context.Features.Get<ApiKeyCaller>()?.KeyName,
+            context.User.Identity?.IsAuthenticated == true ? context.User.Identity.Name : null);
 
         // Personal data: kept by no cache on the way.
         context.Response.Headers.CacheControl = "no-store";
@@ -99,8 +90,29 @@ public static partial class TranscriptExportApi
         return TypedResults.Text(json.ToString(), "application/json", Encoding.UTF8);
     }
 
+    /// <summary>What is wrong with a channel id and conversation id from a URL (empty when both are fine).</summary>
+    internal static Dictionary<string, string[]> CheckIds(string channelId, string conversationId)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (!IsChannelId(channelId))
+        {
+            errors["channelId"] = ["channelId is a channel's id: 1 to 64 letters, digits, '.', '_' or '-'."];
+        }
+
+        // PostgreSQL refuses a NUL in text (a 500); no channel makes ids with control characters.
+        if (conversationId.Length > MaxConversationIdLength || conversationId.Any(char.IsControl))
+        {
+            errors["conversationId"] = [$"conversationId is at most {MaxConversationIdLength} characters, without control characters."];
+        }
+
+        return errors;
+    }
+
+    /// <summary>Whether <paramref name="channelId"/> has a channel id's shape: 1 to 64 letters, digits, '.', '_' or '-'.</summary>
+    internal static bool IsChannelId(string channelId) => ChannelIdPattern().IsMatch(channelId);
+
     /// <summary>Every page of the conversation's transcript, up to <see cref="MaxActivities"/>.</summary>
-    private static async Task<(List<IActivity> Activities, bool Truncated)> ReadAsync(ITranscriptStore transcripts, string channelId, string conversationId, CancellationToken cancellationToken)
+    internal static async Task<(List<IActivity> Activities, bool Truncated)> ReadAsync(ITranscriptStore transcripts, string channelId, string conversationId, CancellationToken cancellationToken)
     {
         var activities = await transcripts.ReadWholeTranscriptAsync(channelId, conversationId, MaxActivities, cancellationToken);
 

@@ -44,6 +44,7 @@ public static class StorageRegistration
         Chosen<ITicketStore>(services);
         Chosen<ITicketOutbox>(services);
         Chosen<IQuestionInsights>(services);
+        Chosen<IConversationSearch>(services);
         Chosen<IDirectLineStore>(services);
         Chosen<IConversationNotifier>(services);
         Chosen<IRetentionStore>(services);

@@ -74,6 +74,13 @@ public static class BadInputCheck
 
     private static void AssertErrorShape(ErrorShape shape, HttpResponseMessage response, string text, string what)
     {
+        if (shape == ErrorShape.Page)
+        {
+            Assert.True(response.Content.Headers.ContentType?.MediaType == "text/html", what);
+            Assert.Contains("role=\"alert\"", text, StringComparison.Ordinal);
+            return;
+        }
+
         var json = JsonNode.Parse(text)!.AsObject();
         if (shape == ErrorShape.Problem)
         {

@@ -12,11 +12,12 @@ public enum Caller
     SignedInAdmin,
 }
 
-/// <summary>How an endpoint writes a refusal: a ProblemDetails, or Direct Line 3.0's <c>{"error": {"code", "message"}}</c> that its clients read.</summary>
+/// <summary>How an endpoint writes a refusal: a ProblemDetails, Direct Line 3.0's <c>{"error": {"code", "message"}}</c> that its clients read, or an admin HTML page whose form says what is wrong (<c>role="alert"</c>).</summary>
 public enum ErrorShape
 {
     Problem,
     DirectLine,
+    Page,
 }
 
 /// <summary>

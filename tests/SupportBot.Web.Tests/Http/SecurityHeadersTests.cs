@@ -59,6 +59,7 @@ public sealed partial class SecurityHeadersTests(TrainedModelFixture model)
         {
             ["/admin"] = await admin.Client.GetStringAsync("/admin"),
             ["/admin/signin"] = await host.CreateClient().GetStringAsync("/admin/signin"),
+            ["/admin/conversations"] = await admin.Client.GetStringAsync("/admin/conversations?text=x&from=2026-01-01&to=2026-01-31"),
         };
         var wwwroot = Repository.PathOf("src", "SupportBot.Web", "wwwroot");
         foreach (var file in Directory.EnumerateFiles(wwwroot, "*.html", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}lib{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))

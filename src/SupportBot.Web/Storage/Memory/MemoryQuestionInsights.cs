@@ -134,4 +134,15 @@ public sealed class MemoryQuestionInsights : IQuestionInsights
             return erased.Count;
         }
     }
+
+    // The Conversations view's search (MemoryConversationSearch).
+
+    /// <summary>Every stored question, at this moment.</summary>
+    internal IReadOnlyList<AskedQuestion> Snapshot()
+    {
+        lock (_lock)
+        {
+            return [.. _questions.Values];
+        }
+    }
 }

@@ -23,6 +23,8 @@ public static class MemoryRegistration
         services.AddKeyedSingleton<ITicketStore>(Key, (sp, _) => sp.GetRequiredService<MemoryTicketStore>());
         services.AddSingleton<MemoryQuestionInsights>();
         services.AddKeyedSingleton<IQuestionInsights>(Key, (sp, _) => sp.GetRequiredService<MemoryQuestionInsights>());
+        services.AddKeyedSingleton<IConversationSearch>(Key, (sp, _) => new MemoryConversationSearch(
+            sp.GetRequiredService<MemoryQuestionInsights>(), sp.GetRequiredService<MemoryTicketStore>()));
         services.AddSingleton<MemoryDirectLineStore>();
         services.AddKeyedSingleton<IDirectLineStore>(Key, (sp, _) => sp.GetRequiredService<MemoryDirectLineStore>());
         services.AddKeyedSingleton<IRetentionStore>(Key, (sp, _) => new MemoryRetention(

@@ -184,4 +184,15 @@ public sealed class MemoryTicketStore(MemoryTicketOutbox outbox, TimeProvider? t
 
     private static bool IsOf(Ticket ticket, string channelId, string userId) =>
         ticket.Requester.ChannelId == channelId && ticket.Requester.UserId == userId;
+
+    // The Conversations view's search (MemoryConversationSearch).
+
+    /// <summary>Each ticket's number and the conversation it came from.</summary>
+    internal IReadOnlyList<(long Sequence, TicketRequester Requester)> Requesters()
+    {
+        lock (_lock)
+        {
+            return _tickets.Select(t => (t.Sequence, t.Ticket.Requester)).ToList();
+        }
+    }
 }

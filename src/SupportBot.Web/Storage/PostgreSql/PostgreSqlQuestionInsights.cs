@@ -137,7 +137,7 @@ public sealed class PostgreSqlQuestionInsights : IQuestionInsights, IAsyncDispos
         return await read(sql => connection.Command(sql, from.ToUniversalTime(), to.ToUniversalTime()));
     }
 
-    private static AskedQuestion Read(DbDataReader reader) => new(
+    internal static AskedQuestion Read(DbDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         reader.GetFieldValue<DateTimeOffset>(2),

@@ -35,6 +35,8 @@ public static class PostgreSqlRegistration
         services.AddKeyedSingleton<ITicketStore>(Key, (sp, _) =>
             new PostgreSqlTicketStore(sp.GetRequiredService<PostgreSqlDatabase>(), sp.GetRequiredService<PostgreSqlTicketOutbox>(), sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton<IQuestionInsights>(Key, (sp, _) => new PostgreSqlQuestionInsights(sp.GetRequiredService<PostgreSqlDatabase>()));
+        services.AddKeyedSingleton<IConversationSearch>(Key, (sp, _) => new PostgreSqlConversationSearch(
+            sp.GetRequiredService<PostgreSqlDatabase>(), (PostgreSqlQuestionInsights)sp.GetRequiredKeyedService<IQuestionInsights>(Key)));
         services.AddKeyedSingleton<IDirectLineStore>(Key, (sp, _) => new PostgreSqlDirectLineStore(sp.GetRequiredService<PostgreSqlDatabase>()));
         services.AddKeyedSingleton<IRetentionStore>(Key, (sp, _) => new PostgreSqlRetention(sp.GetRequiredService<PostgreSqlDatabase>()));
         services.AddKeyedSingleton<IUserDataEraser>(Key, (sp, _) => new PostgreSqlUserDataEraser(

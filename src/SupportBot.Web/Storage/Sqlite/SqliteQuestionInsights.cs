@@ -152,7 +152,7 @@ public sealed class SqliteQuestionInsights : IQuestionInsights, IAsyncDisposable
         });
     }
 
-    private static AskedQuestion Read(DbDataReader reader) => new(
+    internal static AskedQuestion Read(DbDataReader reader) => new(
         reader.GetString(0),
         reader.GetString(1),
         SqliteDatabase.ParseTimestamp(reader.GetString(2)),

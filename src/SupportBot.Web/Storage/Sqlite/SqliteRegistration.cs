@@ -35,6 +35,8 @@ public static class SqliteRegistration
             new SqliteTicketStore(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<SqliteTicketOutbox>(), sp.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton<IQuestionInsights>(Key, (sp, _) =>
             new SqliteQuestionInsights(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<ILogger<SqliteQuestionInsights>>()));
+        services.AddKeyedSingleton<IConversationSearch>(Key, (sp, _) => new SqliteConversationSearch(
+            sp.GetRequiredService<SqliteDatabase>(), (SqliteQuestionInsights)sp.GetRequiredKeyedService<IQuestionInsights>(Key)));
         services.AddKeyedSingleton<IDirectLineStore>(Key, (sp, _) => new SqliteDirectLineStore(sp.GetRequiredService<SqliteDatabase>()));
         services.AddKeyedSingleton<IRetentionStore>(Key, (sp, _) => new SqliteRetention(sp.GetRequiredService<SqliteDatabase>()));
         services.AddKeyedSingleton<IUserDataEraser>(Key, (sp, _) => new SqliteUserDataEraser(
