@@ -9,7 +9,7 @@
 # build older than the exemption of callers on this machine); ROUNDS, WARMUP, SECONDS_PER_RUN.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../../.." && pwd)"
+root="$(dirname "$(dirname "$(dirname "$here")")")"
 rounds="${ROUNDS:-2}"
 warmup="${WARMUP:-12}"
 seconds="${SECONDS_PER_RUN:-15}"
