@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SupportBot.Web.Channels.DirectLine;
 using SupportBot.Web.Configuration;
@@ -37,6 +38,8 @@ public static class RateLimits
         services.AddSingleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>();
         services.AddSingleton<ConversationRateLimiter>();
         services.AddSingleton<BadApiKeyLimiter>();
+        services.AddSingleton<RefusalLog>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddRateLimiter(limiter =>
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
@@ -81,8 +84,7 @@ public static class RateLimits
         var retryAfter = refused.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? RetryAfterSeconds(wait) : 1;
         context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
         var detail = $"{reason}; try again in {retryAfter} s.";
-        context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits).FullName!)
-            .LogWarning("Refused {Method} {Path} from {RemoteAddress} with 429 ({RateLimitPolicy})", context.Request.Method, context.Request.Path, context.Connection.RemoteIpAddress, policy);
+        context.RequestServices.GetRequiredService<RefusalLog>().Refused(context, policy);
 
         context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         var problem = new ProblemDetailsContext

@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SupportBot.Web.Http;
 using SupportBot.Web.Tests.Channels;
 
@@ -213,6 +215,31 @@ public sealed class RateLimitTests(TrainedModelFixture model)
             }
         });
         return context.Response.StatusCode;
+    }
+
+    [Fact]
+    public async Task A_flood_of_refused_requests_is_logged_once_per_address_and_minute_with_how_many_were_refused()
+    {
+        var logs = new CapturedLogs();
+        await using var host = SupportBotFactory.WithSettings(
+            model,
+            new Dictionary<string, string?>
+            {
+                ["RateLimits:BotMessagesPerAddress:PermitLimit"] = "2",
+                ["RateLimits:BotMessagesPerAddress:Window"] = "00:10:00",
+            },
+            services: s => s.AddSingleton<ILoggerProvider>(logs));
+        using var client = await host.CreateReadyClientAsync();
+
+        var statuses = new List<int>();
+        for (var i = 0; i < 30; i++)
+        {
+            statuses.Add(await PostFromAsync(host, IPAddress.Parse("10.0.0.9"), $"conv-{Guid.NewGuid():N}"));
+        }
+
+        Assert.Equal(28, statuses.Count(s => s == StatusCodes.Status429TooManyRequests));
+        var line = Assert.Single(logs.Of(typeof(RefusalLog).FullName!));
+        Assert.Equal(("10.0.0.9", 0), ((string?)line.Fields["RemoteAddress"], (int?)line.Fields["Unlogged"]));
     }
 
     [Fact]

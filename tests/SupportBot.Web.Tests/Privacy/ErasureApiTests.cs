@@ -37,7 +37,7 @@ public sealed class ErasureApiTests(TrainedModelFixture model)
     [Fact]
     public async Task A_user_who_chatted_and_opened_a_ticket_is_erased_everywhere_once_and_another_user_keeps_everything()
     {
-        var logs = new ErasureLogs();
+        var logs = new CapturedLogs();
         await using var host = SupportBotFactory.WithSettings(
             model,
             new Dictionary<string, string?>(Keys) { [$"Logging:LogLevel:{typeof(ErasureApi).FullName}"] = "Information" },
@@ -183,34 +183,5 @@ public sealed class ErasureApiTests(TrainedModelFixture model)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         var problem = await response.Content.ReadFromJsonAsync<JsonObject>();
         Assert.Equal((int)status, (int?)problem?["status"]);
-    }
-
-    /// <summary>Keeps every log record with its structured fields.</summary>
-    private sealed class ErasureLogs : ILoggerProvider
-    {
-        public List<(string Category, string Message, Dictionary<string, object?> Fields)> Records { get; } = [];
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ErasureLogs logs, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                var fields = state is IEnumerable<KeyValuePair<string, object?>> pairs ? pairs.ToDictionary(p => p.Key, p => p.Value) : [];
-                lock (logs.Records)
-                {
-                    logs.Records.Add((category, formatter(state, exception), fields));
-                }
-            }
-        }
     }
 }

@@ -1,0 +1,58 @@
+using System.Collections.Concurrent;
+
+namespace SupportBot.Web.Http;
+
+/// <summary>
+/// Logs the requests refused with 429 once per limit and address per minute, with how many more
+/// were refused in between: a flood is refused cheaply, and must not become a flood of log lines.
+/// </summary>
+public sealed class RefusalLog(ILogger<RefusalLog> logger, TimeProvider time)
+{
+    /// <summary>How long the refusals of one limit from one address are counted before the next line.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+
+    // A flood from many addresses starts the counting over rather than growing without bound.
+    private const int MaxAddresses = 10_000;
+
+    private readonly ConcurrentDictionary<string, Counting> _counting = new(StringComparer.Ordinal);
+
+    public void Refused(HttpContext context, string? policy)
+    {
+        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var now = time.GetUtcNow();
+        if (_counting.Count >= MaxAddresses)
+        {
+            _counting.Clear();
+        }
+
+        var counting = _counting.GetOrAdd($"{policy}|{address}", _ => new Counting());
+        int unlogged;
+        lock (counting)
+        {
+            if (now < counting.NextLine)
+            {
+                counting.Unlogged++;
+                return;
+            }
+
+            unlogged = counting.Unlogged;
+            counting.Unlogged = 0;
+            counting.NextLine = now + Interval;
+        }
+
+        logger.LogWarning(
+            "Refused {Method} {Path} from {RemoteAddress} with 429 ({RateLimitPolicy}); {Unlogged} more refused before this one without a line of their own",
+            context.Request.Method,
+            context.Request.Path,
+            address,
+            policy,
+            unlogged);
+    }
+
+    private sealed class Counting
+    {
+        public DateTimeOffset NextLine { get; set; } = DateTimeOffset.MinValue;
+
+        public int Unlogged { get; set; }
+    }
+}
