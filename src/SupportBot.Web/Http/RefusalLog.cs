@@ -18,7 +18,7 @@ public sealed class RefusalLog(ILogger<RefusalLog> logger, TimeProvider time)
 
     public void Refused(HttpContext context, string? policy)
     {
-        var address = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var address = RateLimits.Address(context);
         var now = time.GetUtcNow();
         if (_counting.Count >= MaxAddresses)
         {
