@@ -64,6 +64,13 @@ for trx in "$results"/*.trx; do
   passed=$((passed + $(value passed))) failed=$((failed + $(value failed)))
   skipped=$((skipped + $(value notExecuted)))
 done
+# The failures again at the very end, where a log cut to its tail still shows them.
+for trx in "$results"/*.trx; do
+  awk '/<UnitTestResult / && /outcome="Failed"/ { match($0, /testName="[^"]*"/); print "FAILED " substr($0, RSTART + 10, RLENGTH - 11); shown = 0; inside = 1; next }
+       inside && /<Message>|<StackTrace>/ { showing = 1 }
+       inside && showing && shown < 12 { print "  " $0; shown++ }
+       inside && /<\/UnitTestResult>/ { inside = 0; showing = 0 }' "$trx"
+done
 rm -rf "$results"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
