@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Handoffs;
 using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Channels.DirectLine.History;
@@ -49,6 +50,9 @@ public static class StorageRegistration
         Chosen<IConversationNotifier>(services);
         Chosen<IRetentionStore>(services);
         Chosen<IUserDataEraser>(services);
+
+        // Until the SQLite and PostgreSQL rooms keep handoffs: the memory store for every provider.
+        services.AddSingleton<IHandoffStore>(sp => sp.ChosenStore<IHandoffStore>() ?? sp.GetRequiredService<MemoryHandoffStore>());
         services.AddHostedService<ChosenProviderWork>();
 
         // The Data Protection key ring (admin cookie, antiforgery tokens) in the database when the

@@ -1,5 +1,6 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using SupportBot.Bot.Handoffs;
 using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Channels.DirectLine.History;
@@ -37,6 +38,8 @@ public static class MemoryRegistration
             (MemoryQuestionInsights)sp.GetRequiredKeyedService<IQuestionInsights>(Key),
             (MemoryDirectLineStore)sp.GetRequiredKeyedService<IDirectLineStore>(Key)));
         services.TryAddSingleton<InProcessConversationNotifier>();
+        services.AddSingleton(sp => new MemoryHandoffStore(sp.GetRequiredService<InProcessConversationNotifier>()));
+        services.AddKeyedSingleton<IHandoffStore>(Key, (sp, _) => sp.GetRequiredService<MemoryHandoffStore>());
         services.AddKeyedSingleton<IConversationNotifier>(Key, (sp, _) => sp.GetRequiredService<InProcessConversationNotifier>());
         return services;
     }
