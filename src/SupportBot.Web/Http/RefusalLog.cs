@@ -11,21 +11,17 @@ public sealed class RefusalLog(ILogger<RefusalLog> logger, TimeProvider time)
     /// <summary>How long the refusals of one limit from one address are counted before the next line.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
-    // A flood from many addresses starts the counting over rather than growing without bound.
-    private const int MaxAddresses = 10_000;
+    /// <summary>A flood from more addresses than this starts the counting over rather than growing without bound.</summary>
+    public const int MaxAddresses = 10_000;
 
     private readonly ConcurrentDictionary<string, Counting> _counting = new(StringComparer.Ordinal);
+    private int _addresses;
 
     public void Refused(HttpContext context, string? policy)
     {
         var address = RateLimits.Address(context);
         var now = time.GetUtcNow();
-        if (_counting.Count >= MaxAddresses)
-        {
-            _counting.Clear();
-        }
-
-        var counting = _counting.GetOrAdd($"{policy}|{address}", _ => new Counting());
+        var counting = CountingFor($"{policy}|{address}");
         int unlogged;
         lock (counting)
         {
@@ -47,6 +43,23 @@ public sealed class RefusalLog(ILogger<RefusalLog> logger, TimeProvider time)
             address,
             policy,
             unlogged);
+    }
+
+    // Counted apart: ConcurrentDictionary.Count takes every bucket's lock, too dear on a flood's path.
+    private Counting CountingFor(string key)
+    {
+        if (_counting.TryGetValue(key, out var counting))
+        {
+            return counting;
+        }
+
+        if (Interlocked.Increment(ref _addresses) > MaxAddresses)
+        {
+            _counting.Clear();
+            Interlocked.Exchange(ref _addresses, 1);
+        }
+
+        return _counting.GetOrAdd(key, _ => new Counting());
     }
 
     private sealed class Counting

@@ -34,6 +34,26 @@ public sealed class RefusalLogTests
             lines);
     }
 
+    [Fact]
+    public void Past_the_most_addresses_it_counts_the_counting_starts_over_so_an_address_seen_before_gets_a_line_again()
+    {
+        var logs = new CapturedLogs();
+        using var factory = LoggerFactory.Create(b => b.AddProvider(logs));
+        var refusals = new RefusalLog(factory.CreateLogger<RefusalLog>(), new FakeTimeProvider());
+
+        refusals.Refused(From("10.0.0.1"), "bot-messages");
+        refusals.Refused(From("10.0.0.1"), "bot-messages");
+        for (var i = 0; i < RefusalLog.MaxAddresses; i++)
+        {
+            refusals.Refused(From($"10.1.{i / 256}.{i % 256}"), "bot-messages");
+        }
+
+        refusals.Refused(From("10.0.0.1"), "bot-messages");
+
+        var first = logs.Of(typeof(RefusalLog).FullName!).Where(r => (string?)r.Fields["RemoteAddress"] == "10.0.0.1").ToList();
+        Assert.Equal(2, first.Count);
+    }
+
     private static DefaultHttpContext From(string address)
     {
         var context = new DefaultHttpContext();
