@@ -17,10 +17,15 @@ public static class LocalCallers
 
     /// <summary>
     /// A caller on this machine: both ends of the connection on loopback, and no proxy on the way
-    /// (a proxy on the same machine would otherwise make every visitor local).
+    /// (a proxy on the same machine would otherwise make every visitor local). With
+    /// <paramref name="unknownAddressIsLocal"/>, a connection without addresses (the in-memory test
+    /// server's) counts as local too.
     /// </summary>
-    public static bool IsOnThisMachine(HttpContext context) =>
-        context.Connection.RemoteIpAddress is { } remote && IsLoopback(remote)
-        && context.Connection.LocalIpAddress is { } local && IsLoopback(local)
+    public static bool IsOnThisMachine(HttpContext context, bool unknownAddressIsLocal = false) =>
+        IsLoopbackEnd(context.Connection.RemoteIpAddress, unknownAddressIsLocal)
+        && IsLoopbackEnd(context.Connection.LocalIpAddress, unknownAddressIsLocal)
         && !WasForwarded(context.Request);
+
+    private static bool IsLoopbackEnd(IPAddress? address, bool unknownIsLocal) =>
+        address is null ? unknownIsLocal : IsLoopback(address);
 }

@@ -77,7 +77,7 @@ public sealed class UnauthenticatedChannel(IServer server, IConfiguration config
             return "The request is not signed by a channel this bot trusts: without MicrosoftAppId the bot answers only a channel on this machine, and the serviceUrl is not a loopback address (localhost, 127.0.0.0/8, [::1]).";
         }
 
-        if (!FromThisMachine(context))
+        if (!LocalCallers.IsOnThisMachine(context, unknownAddressIsLocal: true))
         {
             return "The request is not signed by a channel this bot trusts: without MicrosoftAppId the bot answers only clients on this machine, and this one came from elsewhere or through a proxy.";
         }
@@ -110,9 +110,4 @@ public sealed class UnauthenticatedChannel(IServer server, IConfiguration config
     private static bool IsLoopbackHost(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
         || (IPAddress.TryParse(host.Trim('[', ']'), out var address) && LocalCallers.IsLoopback(address));
-
-    // A loopback connection that a proxy on this machine forwarded carries another client's request.
-    private static bool FromThisMachine(HttpContext context) =>
-        (context.Connection.RemoteIpAddress is not { } remote || LocalCallers.IsLoopback(remote))
-        && !LocalCallers.WasForwarded(context.Request);
 }
