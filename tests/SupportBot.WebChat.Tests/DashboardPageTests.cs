@@ -47,12 +47,13 @@ public sealed class DashboardPageTests(BrowserHost browser, DashboardHost dashbo
             await admin.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
             // The charts render the seeded conversations and the chat's question.
-            foreach (var chart in new[] { "per-day-chart", "outcomes-chart", "feedback-chart", "top-entries-chart" })
+            foreach (var chart in new[] { "per-day-chart", "outcomes-chart", "feedback-chart", "top-entries-chart", "handoffs-chart" })
             {
                 await Expect(admin.Locator($"#{chart}[data-rendered='true']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
             }
 
             await Expect(admin.Locator("#totals")).ToContainTextAsync("5 conversations, 9 questions, 66.7% helpful");
+            await Expect(admin.Locator("#handoff-totals")).ToContainTextAsync("0 handoffs, median wait none yet");
             // The chat came over the self-hosted Direct Line; the seeded rows carry no channel.
             await Expect(admin.Locator("#channels tbody tr", new() { HasText = "directline" })).ToHaveCountAsync(1);
             await Expect(admin.Locator("#channels tbody tr", new() { HasText = "unknown" })).ToContainTextAsync("8");

@@ -49,6 +49,13 @@ public static class AdminPages
                 </div>
               </section>
               <section>
+                <h2>Live handoffs</h2>
+                <p id="handoff-totals" class="totals"></p>
+                <div class="charts">
+                  <figure><canvas id="handoffs-chart" aria-label="Live handoffs per day"></canvas></figure>
+                </div>
+              </section>
+              <section>
                 <h2>Unanswered and unhelpful questions</h2>
                 <p class="hint">Assign a group to the entry that answers it, or mark it out of scope. The questions are written to training-data/review/ and learnt at the next retraining.</p>
                 <p id="review-message" role="status"></p>

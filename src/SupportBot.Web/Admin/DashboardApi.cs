@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
+using SupportBot.Bot.Handoffs;
 using SupportBot.Bot.Insights;
 using SupportBot.Core.Knowledge;
 using SupportBot.Web.Classification;
@@ -46,15 +47,17 @@ public static class DashboardApi
     }
 
     private static async Task<Results<Ok<DashboardStats>, ValidationProblem>> StatsAsync(
-        string? days, IQuestionInsights insights, KnowledgeBase knowledgeBase, TimeProvider time, CancellationToken cancellationToken)
+        string? days, IQuestionInsights insights, IHandoffStore handoffs, KnowledgeBase knowledgeBase, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!TryWindow(days, time, out var from, out var count, out var problem))
         {
             return problem;
         }
 
-        var counts = await insights.StatsAsync(from, from.AddDays(count), DashboardStats.TopEntryCount, cancellationToken);
-        return TypedResults.Ok(DashboardStats.Of(counts, from, count, knowledgeBase));
+        var to = from.AddDays(count);
+        var counts = await insights.StatsAsync(from, to, DashboardStats.TopEntryCount, cancellationToken);
+        var queued = (await handoffs.ListQueuedSinceAsync(from, cancellationToken)).Where(h => h.WaitingSince < to);
+        return TypedResults.Ok(DashboardStats.Of(counts, from, count, knowledgeBase, queued));
     }
 
     /// <summary>

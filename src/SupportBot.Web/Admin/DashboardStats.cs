@@ -1,4 +1,5 @@
 using System.Globalization;
+using SupportBot.Bot.Handoffs;
 using SupportBot.Bot.Insights;
 using SupportBot.Core.Knowledge;
 
@@ -14,7 +15,8 @@ public sealed record DashboardStats(
     IReadOnlyList<OutcomeCount> Outcomes,
     FeedbackCount Feedback,
     IReadOnlyList<EntryCount> TopEntries,
-    IReadOnlyList<ChannelCount> Channels)
+    IReadOnlyList<ChannelCount> Channels,
+    HandoffFigures? Handoffs = null)
 {
     /// <summary>How <see cref="Channels"/> names the questions logged before the channel was.</summary>
     public const string UnknownChannel = "unknown";
@@ -22,7 +24,8 @@ public sealed record DashboardStats(
     public const int TopEntryCount = 10;
 
     /// <summary>The charts of the window [<paramref name="from"/>, <paramref name="from"/> + <paramref name="days"/> days), from the store's counts.</summary>
-    public static DashboardStats Of(QuestionStats counts, DateTimeOffset from, int days, KnowledgeBase knowledgeBase)
+    /// <param name="handoffs">The live handoffs queued in the window, for <see cref="Handoffs"/>.</param>
+    public static DashboardStats Of(QuestionStats counts, DateTimeOffset from, int days, KnowledgeBase knowledgeBase, IEnumerable<Handoff>? handoffs = null)
     {
         var counted = counts.Days.ToDictionary(d => d.Date);
         var perDay = Enumerable.Range(0, days).Select(d => DateOnly.FromDateTime(from.AddDays(d).UtcDateTime)).Select(day =>
@@ -54,10 +57,11 @@ public sealed record DashboardStats(
             outcomes,
             new FeedbackCount(helpful, unhelpful, helpful + unhelpful == 0 ? null : Rate(helpful, helpful + unhelpful)),
             topEntries,
-            channels);
+            channels,
+            HandoffFigures.Of(HandoffStats.Of(handoffs ?? []), from, days));
     }
 
-    private static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+    internal static string Format(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static double Rate(int part, int whole) => whole == 0 ? 0 : Math.Round((double)part / whole, 4);
 }
@@ -76,3 +80,38 @@ public sealed record FeedbackCount(int Helpful, int Unhelpful, double? HelpfulRa
 
 /// <summary>An FAQ entry and how many questions it answered.</summary>
 public sealed record EntryCount(string Id, string Question, int Count);
+
+/// <summary>
+/// The window's live handoffs: how many were queued each day, the median wait for an agent and
+/// the median handling time (seconds; null before any), the waits abandoned (cancelled or timed
+/// out), and the mean satisfaction (1 to 5; null before any rating) of the rated ones.
+/// </summary>
+public sealed record HandoffFigures(
+    int Total,
+    IReadOnlyList<HandoffDayCount> Days,
+    double? MedianWaitSeconds,
+    double? MedianHandlingSeconds,
+    int Abandoned,
+    double? Satisfaction,
+    int Rated)
+{
+    public static HandoffFigures Of(HandoffStats stats, DateTimeOffset from, int days)
+    {
+        var counted = stats.PerDay.ToDictionary(d => d.Day, d => d.Handoffs);
+        var perDay = Enumerable.Range(0, days)
+            .Select(d => DateOnly.FromDateTime(from.AddDays(d).UtcDateTime))
+            .Select(day => new HandoffDayCount(DashboardStats.Format(day), counted.GetValueOrDefault(day)))
+            .ToList();
+        return new HandoffFigures(
+            stats.PerDay.Sum(d => d.Handoffs),
+            perDay,
+            stats.MedianWait?.TotalSeconds,
+            stats.MedianHandling?.TotalSeconds,
+            stats.Abandoned,
+            stats.Satisfaction is { } score ? Math.Round(score, 2) : null,
+            stats.Rated);
+    }
+}
+
+/// <summary>How many live handoffs were queued on one UTC day.</summary>
+public sealed record HandoffDayCount(string Date, int Handoffs);

@@ -20,6 +20,9 @@ public enum RetentionKind
 
     /// <summary>Conversation and user state (IStorage rows), by last write; kept as long as transcripts.</summary>
     State,
+
+    /// <summary>Ended live handoffs and their activity logs, by when they ended; kept as long as transcripts. Open ones stay.</summary>
+    Handoffs,
 }
 
 /// <summary>

@@ -17,10 +17,10 @@ public sealed class RetentionOptions
 
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>The retention of <paramref name="kind"/>; conversation state follows transcripts.</summary>
+    /// <summary>The retention of <paramref name="kind"/>; conversation state and live handoffs (a transcript of their own) follow transcripts.</summary>
     public TimeSpan For(RetentionKind kind) => kind switch
     {
-        RetentionKind.Transcripts or RetentionKind.State => Retention.Transcripts,
+        RetentionKind.Transcripts or RetentionKind.State or RetentionKind.Handoffs => Retention.Transcripts,
         RetentionKind.DirectLine => Retention.DirectLine,
         RetentionKind.Questions => Retention.Questions,
         RetentionKind.Tickets => Retention.Tickets,

@@ -68,6 +68,24 @@ internal static class RetentionSql
                 LIMIT $2)
             """,
         ],
+        // An ended handoff goes as a whole, by when it ended: its log first (a batch of rows), then
+        // the handoffs left without one. A waiting or active handoff is never aged.
+        RetentionKind.Handoffs =>
+        [
+            """
+            DELETE FROM handoff_activities WHERE (handoff_id, watermark) IN (
+                SELECT a.handoff_id, a.watermark FROM handoff_activities a
+                JOIN handoffs h ON h.id = a.handoff_id
+                WHERE h.status = 'ended' AND h.ended_at < $1 LIMIT $2)
+            """,
+            """
+            DELETE FROM handoffs WHERE seq IN (
+                SELECT h.seq FROM handoffs h
+                WHERE h.status = 'ended' AND h.ended_at < $1
+                AND NOT EXISTS (SELECT 1 FROM handoff_activities a WHERE a.handoff_id = h.id)
+                LIMIT $2)
+            """,
+        ],
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

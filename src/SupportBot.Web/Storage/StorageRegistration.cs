@@ -50,9 +50,7 @@ public static class StorageRegistration
         Chosen<IConversationNotifier>(services);
         Chosen<IRetentionStore>(services);
         Chosen<IUserDataEraser>(services);
-
-        // Until the SQLite and PostgreSQL rooms keep handoffs: the memory store for every provider.
-        services.AddSingleton<IHandoffStore>(sp => sp.ChosenStore<IHandoffStore>() ?? sp.GetRequiredService<MemoryHandoffStore>());
+        Chosen<IHandoffStore>(services);
         services.AddHostedService<ChosenProviderWork>();
 
         // The Data Protection key ring (admin cookie, antiforgery tokens) in the database when the

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using SupportBot.Bot.Handoffs;
 using SupportBot.Bot.Insights;
 using SupportBot.Core.Knowledge;
 using SupportBot.Web.Storage.Memory;
@@ -88,6 +89,53 @@ public sealed class DashboardApiTests(TrainedModelFixture model) : IDisposable
         Assert.Equal(14, stats["days"]!.AsArray().Count);
         Assert.Null(stats["feedback"]!["helpfulRate"]);
         Assert.Empty(stats["topEntries"]!.AsArray());
+        var handoffs = stats["handoffs"]!;
+        Assert.Equal((0, 0, 14), (handoffs["total"]!.GetValue<int>(), handoffs["abandoned"]!.GetValue<int>(), handoffs["days"]!.AsArray().Count));
+        Assert.Equal([null, null, null], new[] { handoffs["medianWaitSeconds"], handoffs["medianHandlingSeconds"], handoffs["satisfaction"] });
+    }
+
+    [Fact]
+    public async Task Stats_show_handoffs_per_day_median_wait_and_handling_abandoned_waits_and_satisfaction_over_the_window()
+    {
+        await using var host = Host();
+        using var session = await AdminSession.SignInAsync(host);
+        var store = host.Services.GetRequiredService<IHandoffStore>();
+        await HandoffAsync(store, "h1", Now.AddDays(-2), acceptedAfter: 60, endedAfter: 300, HandoffEndReason.Completed, rating: 4);
+        await HandoffAsync(store, "h2", Now.AddDays(-1), acceptedAfter: 120, endedAfter: 180, HandoffEndReason.Transferred, rating: 2);
+        await HandoffAsync(store, "h3", Now.AddDays(-1), acceptedAfter: null, endedAfter: 30, HandoffEndReason.Cancelled, rating: null);
+        await HandoffAsync(store, "h4", Now.AddHours(-1), acceptedAfter: null, endedAfter: 180, HandoffEndReason.TimedOut, rating: null);
+        await HandoffAsync(store, "h5", Now.AddMinutes(-1), acceptedAfter: null, endedAfter: null, null, rating: null);
+        await HandoffAsync(store, "old", Now.AddDays(-40), acceptedAfter: 10, endedAfter: 20, HandoffEndReason.Completed, rating: 1);
+
+        var handoffs = (await session.GetJsonAsync("/admin/api/stats?days=7"))["handoffs"]!;
+
+        Assert.Equal(5, handoffs["total"]!.GetValue<int>());
+        Assert.Equal([0, 0, 0, 0, 1, 2, 2], handoffs["days"]!.AsArray().Select(d => d!["handoffs"]!.GetValue<int>()));
+        Assert.Equal("2025-03-14", handoffs["days"]!.AsArray()[6]!["date"]!.GetValue<string>());
+        // Waits of 60 s and 120 s; handling of 240 s and 60 s; the old handoff is outside the window.
+        Assert.Equal((90.0, 150.0), (handoffs["medianWaitSeconds"]!.GetValue<double>(), handoffs["medianHandlingSeconds"]!.GetValue<double>()));
+        Assert.Equal(2, handoffs["abandoned"]!.GetValue<int>());
+        Assert.Equal((3.0, 2), (handoffs["satisfaction"]!.GetValue<double>(), handoffs["rated"]!.GetValue<int>()));
+    }
+
+    private static async Task HandoffAsync(
+        IHandoffStore store, string conversationId, DateTimeOffset queuedAt, int? acceptedAfter, int? endedAfter, string? reason, int? rating)
+    {
+        var handoff = await store.QueueAsync(new NewHandoff("webchat", conversationId, "user", "User", "en", "{}", []), queuedAt);
+        if (acceptedAfter is { } accepted)
+        {
+            await store.AcceptAsync(handoff.Id, "Minji", queuedAt.AddSeconds(accepted));
+        }
+
+        if (endedAfter is { } ended)
+        {
+            await store.EndAsync(handoff.Id, reason!, null, queuedAt.AddSeconds(ended));
+        }
+
+        if (rating is { } score)
+        {
+            await store.RateAsync(handoff.Id, score);
+        }
     }
 
     [Theory]

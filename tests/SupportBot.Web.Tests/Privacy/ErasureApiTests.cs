@@ -62,7 +62,7 @@ public sealed class ErasureApiTests(TrainedModelFixture model)
         var answer = JsonNode.Parse(await erasure.Content.ReadAsStringAsync())!;
         Assert.Equal((Channel, ana), ((string?)answer["channelId"], (string?)answer["userId"]));
         var erased = answer["erased"]!.AsObject().ToDictionary(p => p.Key, p => (int)p.Value!);
-        Assert.Equal(["directLine", "questions", "state", "tickets", "transcripts"], erased.Keys.Order());
+        Assert.Equal(["directLine", "handoffs", "questions", "state", "tickets", "transcripts"], erased.Keys.Order());
         Assert.True(erased["state"] >= 1 && erased["transcripts"] >= 12 && erased["questions"] >= 1, string.Join(", ", erased));
         Assert.Equal(1, erased["tickets"]);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);

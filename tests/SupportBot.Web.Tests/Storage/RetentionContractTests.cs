@@ -1,5 +1,6 @@
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Time.Testing;
+using SupportBot.Bot.Handoffs;
 using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Channels.DirectLine.History;
@@ -13,7 +14,8 @@ public sealed record RetentionStores(
     IQuestionInsights Questions,
     IDirectLineStore DirectLine,
     ITicketStore Tickets,
-    ITicketOutbox Outbox);
+    ITicketOutbox Outbox,
+    IHandoffStore Handoffs);
 
 /// <summary>
 /// What every provider's retention does: deletes only what is older than the cutoff, at most a
@@ -140,6 +142,38 @@ public abstract class RetentionContractTests
         Assert.Equal(TicketNumber.Format(3), next.Number);
         Assert.Null(await Stores.Tickets.FindAsync(TicketNumber.Format(2)));
         Assert.Equal(next.Number, (await Stores.Tickets.FindAsync(next.Number))?.Number);
+    }
+
+    [Fact]
+    public async Task Handoffs_ended_before_the_cutoff_go_with_their_logs_and_open_or_later_ones_stay()
+    {
+        var old = await HandoffAsync("old", Cutoff.AddDays(-3), endedAt: Cutoff.AddDays(-2));
+        var late = await HandoffAsync("late", Cutoff.AddDays(-3), endedAt: Cutoff.AddDays(1));
+        var stillWaiting = await HandoffAsync("waiting", Cutoff.AddDays(-30), endedAt: null);
+
+        // Two activities and the handoff, a row at a time.
+        Assert.Equal(3, await DeleteAllAsync(RetentionKind.Handoffs, batchSize: 1));
+
+        Assert.Null(await Stores.Handoffs.FindAsync(old.Id));
+        Assert.Empty((await Stores.Handoffs.ReadAsync(old.Id, 0, 10)).Activities);
+        Assert.NotNull(await Stores.Handoffs.FindAsync(late.Id));
+        Assert.Equal(2, (await Stores.Handoffs.ReadAsync(late.Id, 0, 10)).Activities.Count);
+        Assert.Equal(HandoffStatus.Waiting, (await Stores.Handoffs.FindAsync(stillWaiting.Id))?.Status);
+        Assert.Equal(2, (await Stores.Handoffs.ReadAsync(stillWaiting.Id, 0, 10)).Activities.Count);
+    }
+
+    private async Task<Handoff> HandoffAsync(string conversationId, DateTimeOffset queuedAt, DateTimeOffset? endedAt)
+    {
+        var handoff = await Stores.Handoffs.QueueAsync(
+            new NewHandoff("webchat", conversationId, "user-1", "Ana", "en", "{}", [new TicketQuestion("help", QuestionOutcomes.Fallback, null, null)]), queuedAt);
+        await Stores.Handoffs.AppendAsync(handoff.Id, """{"type":"message","text":"hello"}""");
+        await Stores.Handoffs.AppendAsync(handoff.Id, """{"type":"message","text":"my card number"}""");
+        if (endedAt is { } ended)
+        {
+            await Stores.Handoffs.EndAsync(handoff.Id, HandoffEndReason.Cancelled, null, ended);
+        }
+
+        return handoff;
     }
 
     private async Task StartAsync(string conversationId, DateTimeOffset startedAt)

@@ -1,5 +1,6 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
+using SupportBot.Bot.Handoffs;
 using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Channels.DirectLine;
@@ -10,7 +11,8 @@ namespace SupportBot.Web.Tests.Storage;
 
 /// <summary>The stores of one provider, and its eraser over them.</summary>
 public sealed record ErasureStores(
-    IStorage State, ITranscriptStore Transcripts, ITicketStore Tickets, IQuestionInsights Questions, IDirectLineStore DirectLine, IUserDataEraser Eraser);
+    IStorage State, ITranscriptStore Transcripts, ITicketStore Tickets, IQuestionInsights Questions, IDirectLineStore DirectLine, IUserDataEraser Eraser,
+    IHandoffStore Handoffs);
 
 /// <summary>
 /// The erasure contract every provider passes: a user's state, transcripts, Direct Line history
@@ -49,6 +51,35 @@ public abstract class UserErasureContractTests
         Assert.Equal((UserErasureRules.ErasedEmail, (string?)null, (string?)null, (string?)null), (ticket.Email, ticket.Summary, ticket.Requester.UserId, ticket.Requester.UserName));
         Assert.Empty(ticket.Questions);
         Assert.Empty((await Stores.Tickets.FindTranscriptAsync(number))!);
+    }
+
+    [Fact]
+    public async Task Erasing_a_user_empties_their_handoff_logs_and_anonymises_their_handoffs_but_keeps_the_figures()
+    {
+        var ended = await Stores.Handoffs.QueueAsync(Handoff("conv-live", "dl_ana"), Start);
+        await Stores.Handoffs.AcceptAsync(ended.Id, "Minji", Start.AddMinutes(1));
+        await Stores.Handoffs.AppendAsync(ended.Id, """{"type":"message","text":"my phone is 010-1234-5678"}""");
+        await Stores.Handoffs.AppendAsync(ended.Id, """{"type":"message","text":"thanks"}""");
+        await Stores.Handoffs.EndAsync(ended.Id, HandoffEndReason.Completed, "Minji", Start.AddMinutes(5));
+        await Stores.Handoffs.RateAsync(ended.Id, 5);
+        var bens = await Stores.Handoffs.QueueAsync(Handoff("conv-ben", "dl_ben"), Start);
+        await Stores.Handoffs.AppendAsync(bens.Id, """{"type":"message","text":"ben's"}""");
+
+        var erased = await Stores.Eraser.EraseUserAsync(Channel, "dl_ana");
+
+        // Two activities and one handoff.
+        Assert.Equal(3, erased.Handoffs);
+        Assert.Equal(3, erased.ByKind["handoffs"]);
+        var anonymised = await Stores.Handoffs.FindAsync(ended.Id);
+        Assert.NotNull(anonymised);
+        Assert.Equal(((string?)null, (string?)null, UserErasureRules.ErasedConversationReference), (anonymised.UserId, anonymised.UserName, anonymised.ConversationReference));
+        Assert.Empty(anonymised.Questions);
+        Assert.Equal(
+            (HandoffStatus.Ended, "Minji", Start, Start.AddMinutes(1), Start.AddMinutes(5), HandoffEndReason.Completed, 5),
+            (anonymised.Status, anonymised.Agent!, anonymised.WaitingSince, anonymised.AcceptedAt!.Value, anonymised.EndedAt!.Value, anonymised.EndReason!, anonymised.Satisfaction!.Value));
+        Assert.Empty((await Stores.Handoffs.ReadAsync(ended.Id, 0, 10)).Activities);
+        Assert.Equal(("dl_ben", 1), ((await Stores.Handoffs.FindAsync(bens.Id))?.UserId, (await Stores.Handoffs.ReadAsync(bens.Id, 0, 10)).Activities.Count));
+        Assert.Equal(UserErasure.Nothing, await Stores.Eraser.EraseUserAsync(Channel, "dl_ana"));
     }
 
     [Fact]
@@ -123,6 +154,9 @@ public abstract class UserErasureContractTests
         });
         Assert.NotEmpty((await Stores.Transcripts.GetTranscriptActivitiesAsync(channelId, conversationId)).Items);
     }
+
+    private static NewHandoff Handoff(string conversationId, string userId) => new(
+        Channel, conversationId, userId, userId.ToUpperInvariant(), "en", $$$"""{"user":{"id":"{{{userId}}}"}}""", [new TicketQuestion("a person please", QuestionOutcomes.Fallback, null, null)]);
 
     private async Task<IReadOnlyList<AskedQuestion>> QuestionsAsync() =>
         (await Stores.Questions.PageAsync(new QuestionQuery(Start.AddDays(-1), Start.AddDays(1), QuestionFilter.All, 0, 100))).Questions;

@@ -1,5 +1,6 @@
 using SupportBot.Bot.Handoffs;
 using SupportBot.Web.Channels.DirectLine.History;
+using SupportBot.Web.Privacy;
 
 namespace SupportBot.Web.Storage.Memory;
 
@@ -9,6 +10,7 @@ public sealed class MemoryHandoffStore(IConversationNotifier? notifier = null) :
     private readonly Lock _lock = new();
     private readonly List<Handoff> _handoffs = [];
     private readonly Dictionary<string, List<HandoffActivity>> _logs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _lastWatermarks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, AgentPresence> _presence = new(StringComparer.Ordinal);
 
     public Task<Handoff> QueueAsync(NewHandoff handoff, DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -128,7 +130,9 @@ public sealed class MemoryHandoffStore(IConversationNotifier? notifier = null) :
                 throw new KeyNotFoundException($"No handoff '{id}'.");
             }
 
-            watermark = log.Count + 1;
+            // From the last watermark ever given, not the log's length: an erasure empties a log that may grow again.
+            watermark = (_lastWatermarks.GetValueOrDefault(id)) + 1;
+            _lastWatermarks[id] = watermark;
             log.Add(new HandoffActivity(watermark, activityJson));
         }
 
@@ -182,6 +186,53 @@ public sealed class MemoryHandoffStore(IConversationNotifier? notifier = null) :
         lock (_lock)
         {
             return Task.FromResult<IReadOnlyList<AgentPresence>>([.. _presence.Values.OrderBy(p => p.Agent, StringComparer.Ordinal)]);
+        }
+    }
+
+    /// <summary>Retention: deletes up to <paramref name="batchSize"/> handoffs ended before <paramref name="cutoff"/> with their logs; counts both, as the database stores do.</summary>
+    public int DeleteEndedBefore(DateTimeOffset cutoff, int batchSize)
+    {
+        lock (_lock)
+        {
+            var expired = _handoffs.Where(h => h.Status == HandoffStatus.Ended && h.EndedAt < cutoff).Take(batchSize).ToList();
+            var activities = expired.Sum(h => _logs.Remove(h.Id, out var log) ? log.Count : 0);
+            expired.ForEach(h => _lastWatermarks.Remove(h.Id));
+            _handoffs.RemoveAll(expired.Contains);
+            return activities + expired.Count;
+        }
+    }
+
+    /// <summary>The conversations of the user's handoffs on a channel (erasure).</summary>
+    public IReadOnlyList<string> ConversationsOf(string channelId, string userId)
+    {
+        lock (_lock)
+        {
+            return [.. _handoffs.Where(h => h.ChannelId == channelId && h.UserId == userId).Select(h => h.ConversationId)];
+        }
+    }
+
+    /// <summary>
+    /// Erasure: empties the logs of the channel's handoffs in <paramref name="conversations"/> and
+    /// anonymises them, keeping status and times for the figures; counts activities and handoffs.
+    /// </summary>
+    public int Erase(string channelId, IReadOnlySet<string> conversations)
+    {
+        lock (_lock)
+        {
+            var erased = 0;
+            for (var i = 0; i < _handoffs.Count; i++)
+            {
+                var handoff = _handoffs[i];
+                if (handoff.ChannelId == channelId && conversations.Contains(handoff.ConversationId))
+                {
+                    erased += _logs.TryGetValue(handoff.Id, out var log) ? log.Count : 0;
+                    log?.Clear();
+                    _handoffs[i] = handoff with { UserId = null, UserName = null, ConversationReference = UserErasureRules.ErasedConversationReference, Questions = [] };
+                    erased++;
+                }
+            }
+
+            return erased;
         }
     }
 

@@ -30,13 +30,14 @@ public static class MemoryRegistration
         services.AddKeyedSingleton<IDirectLineStore>(Key, (sp, _) => sp.GetRequiredService<MemoryDirectLineStore>());
         services.AddKeyedSingleton<IRetentionStore>(Key, (sp, _) => new MemoryRetention(
             sp.GetRequiredService<MemoryQuestionInsights>(), sp.GetRequiredService<MemoryDirectLineStore>(),
-            sp.GetRequiredService<MemoryTicketStore>(), sp.GetRequiredService<MemoryTicketOutbox>()));
+            sp.GetRequiredService<MemoryTicketStore>(), sp.GetRequiredService<MemoryTicketOutbox>(), sp.GetRequiredService<MemoryHandoffStore>()));
         services.AddKeyedSingleton<IUserDataEraser>(Key, (sp, _) => new MemoryUserDataEraser(
             sp.GetRequiredKeyedService<IStorage>(Key),
             sp.GetRequiredKeyedService<ITranscriptStore>(Key),
             (MemoryTicketStore)sp.GetRequiredKeyedService<ITicketStore>(Key),
             (MemoryQuestionInsights)sp.GetRequiredKeyedService<IQuestionInsights>(Key),
-            (MemoryDirectLineStore)sp.GetRequiredKeyedService<IDirectLineStore>(Key)));
+            (MemoryDirectLineStore)sp.GetRequiredKeyedService<IDirectLineStore>(Key),
+            sp.GetRequiredService<MemoryHandoffStore>()));
         services.TryAddSingleton<InProcessConversationNotifier>();
         services.AddSingleton(sp => new MemoryHandoffStore(sp.GetRequiredService<InProcessConversationNotifier>()));
         services.AddKeyedSingleton<IHandoffStore>(Key, (sp, _) => sp.GetRequiredService<MemoryHandoffStore>());

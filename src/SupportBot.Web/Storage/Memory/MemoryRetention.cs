@@ -10,11 +10,12 @@ public sealed class MemoryRetention(
     MemoryQuestionInsights questions,
     MemoryDirectLineStore directLine,
     MemoryTicketStore tickets,
-    MemoryTicketOutbox outbox) : IRetentionStore
+    MemoryTicketOutbox outbox,
+    MemoryHandoffStore handoffs) : IRetentionStore
 {
     private static readonly IReadOnlySet<RetentionKind> Aged = new HashSet<RetentionKind>
     {
-        RetentionKind.DirectLine, RetentionKind.Questions, RetentionKind.Tickets, RetentionKind.Outbox,
+        RetentionKind.DirectLine, RetentionKind.Questions, RetentionKind.Tickets, RetentionKind.Outbox, RetentionKind.Handoffs,
     };
 
     public IReadOnlySet<RetentionKind> Kinds => Aged;
@@ -28,6 +29,7 @@ public sealed class MemoryRetention(
             RetentionKind.DirectLine => directLine.DeleteStartedBefore(cutoff, batchSize),
             RetentionKind.Tickets => tickets.DeleteChangedBefore(cutoff, batchSize),
             RetentionKind.Outbox => outbox.DeleteDeliveredBefore(cutoff, batchSize),
+            RetentionKind.Handoffs => handoffs.DeleteEndedBefore(cutoff, batchSize),
             _ => throw new NotSupportedException($"The memory provider does not age {kind}."),
         });
     }

@@ -11,14 +11,16 @@ public sealed class MemoryUserDataEraser(
     ITranscriptStore transcripts,
     MemoryTicketStore tickets,
     MemoryQuestionInsights questions,
-    MemoryDirectLineStore directLine) : IUserDataEraser
+    MemoryDirectLineStore directLine,
+    MemoryHandoffStore handoffs) : IUserDataEraser
 {
     public async Task<UserErasure> EraseUserAsync(string channelId, string userId, CancellationToken cancellationToken = default)
     {
         var spokeIn = await ConversationsUserSpokeInAsync(channelId, userId, cancellationToken);
         var startedOnDirectLine = channelId == DirectLineChannel.ChannelId ? directLine.ConversationsOf(userId) : [];
         var conversations = new HashSet<string>(
-            [.. spokeIn.Keys, .. tickets.ConversationsOf(channelId, userId), .. startedOnDirectLine], StringComparer.Ordinal);
+            [.. spokeIn.Keys, .. tickets.ConversationsOf(channelId, userId), .. startedOnDirectLine, .. handoffs.ConversationsOf(channelId, userId)],
+            StringComparer.Ordinal);
 
         var keys = UserErasureRules.StateKeys(channelId, userId, conversations).ToArray();
         var stored = await state.ReadAsync(keys, cancellationToken);
@@ -36,7 +38,8 @@ public sealed class MemoryUserDataEraser(
             transcriptActivities,
             channelId == DirectLineChannel.ChannelId ? directLine.Erase(conversations) : 0,
             questions.EraseConversations(conversations),
-            tickets.Anonymise(channelId, userId));
+            tickets.Anonymise(channelId, userId),
+            handoffs.Erase(channelId, conversations));
     }
 
     // Memory transcripts have no index by user: every conversation of the channel is read (a test-sized store).

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Handoffs;
 using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Channels.DirectLine.History;
@@ -52,6 +53,8 @@ public static class PostgreSqlRegistration
         services.TryAddSingleton<InProcessConversationNotifier>();
         services.AddSingleton<PostgreSqlConversationNotifier>();
         services.AddKeyedSingleton<IConversationNotifier>(Key, (sp, _) => sp.GetRequiredService<PostgreSqlConversationNotifier>());
+        services.AddKeyedSingleton<IHandoffStore>(Key, (sp, _) => new PostgreSqlHandoffStore(
+            sp.GetRequiredService<PostgreSqlDatabase>(), sp.GetRequiredKeyedService<IConversationNotifier>(Key)));
         services.AddSingleton(sp => new PostgreSqlModelStore(sp.GetRequiredService<PostgreSqlDatabase>()));
         services.AddKeyedSingleton<ISharedModelSource>(Key, (sp, _) => sp.GetRequiredService<PostgreSqlModelStore>());
         services.AddSingleton<IPostgreSqlChannelSubscriber>(sp => sp.GetRequiredService<PostgreSqlConversationNotifier>());

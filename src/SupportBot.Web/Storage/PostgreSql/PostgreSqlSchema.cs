@@ -126,5 +126,46 @@ public static class PostgreSqlSchema
         new(6, "retention: transcript activities by time, for the sweep's batches", """
             CREATE INDEX transcript_activities_by_time ON transcript_activities (timestamp);
             """),
+        new(7, "live handoffs, their activity logs, and the agents' presence", """
+            CREATE TABLE handoffs (
+                seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id text NOT NULL UNIQUE,
+                status text NOT NULL,
+                channel_id text NOT NULL,
+                conversation_id text NOT NULL,
+                user_id text NULL,
+                user_name text NULL,
+                language text NOT NULL,
+                conversation_reference text NOT NULL,
+                waiting_since timestamptz NOT NULL,
+                questions text NOT NULL,
+                agent text NULL,
+                accepted_at timestamptz NULL,
+                ended_at timestamptz NULL,
+                end_reason text NULL,
+                satisfaction integer NULL,
+                last_watermark bigint NOT NULL DEFAULT 0
+            );
+
+            CREATE UNIQUE INDEX handoffs_open_per_conversation ON handoffs (channel_id, conversation_id)
+                WHERE status IN ('waiting', 'active');
+
+            CREATE INDEX handoffs_by_waiting_since ON handoffs (waiting_since);
+
+            CREATE INDEX handoffs_by_ended_at ON handoffs (ended_at) WHERE ended_at IS NOT NULL;
+
+            CREATE TABLE handoff_activities (
+                handoff_id text NOT NULL REFERENCES handoffs (id),
+                watermark bigint NOT NULL,
+                activity text NOT NULL,
+                PRIMARY KEY (handoff_id, watermark)
+            );
+
+            CREATE TABLE agent_presence (
+                agent text PRIMARY KEY,
+                status text NOT NULL,
+                last_seen timestamptz NOT NULL
+            );
+            """),
     ];
 }

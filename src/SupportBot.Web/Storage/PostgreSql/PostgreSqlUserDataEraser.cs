@@ -11,6 +11,7 @@ public sealed class PostgreSqlUserDataEraser(PostgreSqlDatabase database, Postgr
         SELECT conversation_id FROM transcript_activities WHERE channel_id = $1 AND activity::json -> 'from' ->> 'id' = $2
         UNION SELECT conversation_id FROM tickets WHERE channel_id = $1 AND user_id = $2
         UNION SELECT conversation_id FROM directline_conversations WHERE $1 = $3 AND user_id = $2
+        UNION SELECT conversation_id FROM handoffs WHERE channel_id = $1 AND user_id = $2
         """;
 
     public async Task<UserErasure> EraseUserAsync(string channelId, string userId, CancellationToken cancellationToken = default)
@@ -55,7 +56,19 @@ public sealed class PostgreSqlUserDataEraser(PostgreSqlDatabase database, Postgr
             userId,
             UserErasureRules.ErasedEmail);
 
+        // A handoff keeps its status, agent, times and score: the dashboard's figures name nobody.
+        var handoffs = await RunAsync(
+            "DELETE FROM handoff_activities WHERE handoff_id IN (SELECT id FROM handoffs WHERE channel_id = $1 AND conversation_id = ANY($2))", channelId, ids)
+            + await RunAsync(
+                """
+                UPDATE handoffs SET user_id = NULL, user_name = NULL, conversation_reference = $3, questions = '[]'
+                WHERE channel_id = $1 AND conversation_id = ANY($2)
+                """,
+                channelId,
+                ids,
+                UserErasureRules.ErasedConversationReference);
+
         await transaction.CommitAsync(cancellationToken);
-        return new UserErasure(state, transcriptActivities, directLine, questionRows, tickets);
+        return new UserErasure(state, transcriptActivities, directLine, questionRows, tickets, handoffs);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Bot.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Handoffs;
 using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Channels.DirectLine.History;
@@ -47,6 +48,8 @@ public static class SqliteRegistration
         // One process on the file is all there is: the WebSockets are woken in process.
         services.TryAddSingleton<InProcessConversationNotifier>();
         services.AddKeyedSingleton<IConversationNotifier>(Key, (sp, _) => sp.GetRequiredService<InProcessConversationNotifier>());
+        services.AddKeyedSingleton<IHandoffStore>(Key, (sp, _) => new SqliteHandoffStore(
+            sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredKeyedService<IConversationNotifier>(Key)));
         return services;
     }
 }

@@ -12,7 +12,7 @@ public sealed record SqliteAddedColumn(string Table, string Column, string Defin
 public static class SqliteSchema
 {
     /// <summary>The whole schema, one script.</summary>
-    public const string Tables = BotState + Tickets + AskedQuestions + DirectLine;
+    public const string Tables = BotState + Tickets + AskedQuestions + DirectLine + Handoffs;
 
     /// <summary>
     /// Columns added to a table after files with it were in use: <c>CREATE TABLE IF NOT EXISTS</c>
@@ -128,6 +128,51 @@ public static class SqliteSchema
             activity TEXT NOT NULL,
             PRIMARY KEY (conversation_id, watermark)
         ) WITHOUT ROWID;
+
+        """;
+
+    // Live handoffs: at most one open (waiting or active) per conversation, their activity logs by
+    // watermark (the handoff's row holds the last), and the agents' presence.
+    private const string Handoffs = """
+        CREATE TABLE IF NOT EXISTS handoffs (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL,
+            channel_id TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            user_id TEXT NULL,
+            user_name TEXT NULL,
+            language TEXT NOT NULL,
+            conversation_reference TEXT NOT NULL,
+            waiting_since TEXT NOT NULL,
+            questions TEXT NOT NULL,
+            agent TEXT NULL,
+            accepted_at TEXT NULL,
+            ended_at TEXT NULL,
+            end_reason TEXT NULL,
+            satisfaction INTEGER NULL,
+            last_watermark INTEGER NOT NULL DEFAULT 0
+        );
+
+        CREATE UNIQUE INDEX IF NOT EXISTS handoffs_open_per_conversation ON handoffs (channel_id, conversation_id)
+            WHERE status IN ('waiting', 'active');
+
+        CREATE INDEX IF NOT EXISTS handoffs_by_waiting_since ON handoffs (waiting_since);
+
+        CREATE INDEX IF NOT EXISTS handoffs_by_ended_at ON handoffs (ended_at) WHERE ended_at IS NOT NULL;
+
+        CREATE TABLE IF NOT EXISTS handoff_activities (
+            handoff_id TEXT NOT NULL REFERENCES handoffs (id),
+            watermark INTEGER NOT NULL,
+            activity TEXT NOT NULL,
+            PRIMARY KEY (handoff_id, watermark)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS agent_presence (
+            agent TEXT NOT NULL PRIMARY KEY,
+            status TEXT NOT NULL,
+            last_seen TEXT NOT NULL
+        );
 
         """;
 }

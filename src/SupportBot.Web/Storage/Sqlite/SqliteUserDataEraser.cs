@@ -15,6 +15,7 @@ public sealed class SqliteUserDataEraser(SqliteDatabase database, SqliteTranscri
         SELECT conversation_id FROM transcript_activities WHERE channel_id = $channel AND json_extract(activity, '$.from.id') = $user
         UNION SELECT conversation_id FROM tickets WHERE channel_id = $channel AND user_id = $user
         UNION SELECT conversation_id FROM directline_conversations WHERE $channel = $directLine AND user_id = $user
+        UNION SELECT conversation_id FROM handoffs WHERE channel_id = $channel AND user_id = $user
         """;
 
     public async Task<UserErasure> EraseUserAsync(string channelId, string userId, CancellationToken cancellationToken = default)
@@ -48,7 +49,15 @@ public sealed class SqliteUserDataEraser(SqliteDatabase database, SqliteTranscri
             UPDATE tickets SET email = $erasedEmail, summary = NULL, user_id = NULL, user_name = NULL, questions = '[]', transcript = '[]'
             WHERE channel_id = $channel AND user_id = $user
             """);
-        return new UserErasure(state, transcripts, directLine, questions, tickets);
+        // A handoff keeps its status, agent, times and score: the dashboard's figures name nobody.
+        var handoffs = Run($"""
+            DELETE FROM handoff_activities WHERE handoff_id IN (SELECT id FROM handoffs WHERE channel_id = $channel AND conversation_id {InIds})
+            """)
+            + Run($"""
+            UPDATE handoffs SET user_id = NULL, user_name = NULL, conversation_reference = $erasedReference, questions = '[]'
+            WHERE channel_id = $channel AND conversation_id {InIds}
+            """);
+        return new UserErasure(state, transcripts, directLine, questions, tickets, handoffs);
     }
 
     // Every statement gets every parameter; SQLite ignores the ones its text does not name.
@@ -58,6 +67,7 @@ public sealed class SqliteUserDataEraser(SqliteDatabase database, SqliteTranscri
         command.Parameters.AddWithValue("$user", userId);
         command.Parameters.AddWithValue("$directLine", DirectLineChannel.ChannelId);
         command.Parameters.AddWithValue("$erasedEmail", UserErasureRules.ErasedEmail);
+        command.Parameters.AddWithValue("$erasedReference", UserErasureRules.ErasedConversationReference);
         command.Parameters.AddWithValue("$ids", (object?)ids ?? DBNull.Value);
         return command;
     }

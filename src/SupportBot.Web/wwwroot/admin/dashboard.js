@@ -71,10 +71,26 @@
       data: { labels: ['Helpful', 'Not helpful'], datasets: [{ data: [stats.feedback.helpful, stats.feedback.unhelpful] }] },
       options: { plugins: { title: { display: true, text: `"Did this answer your question?" (${helpful})` } } },
     });
+    showHandoffs(stats.handoffs);
     draw('top-entries-chart', {
       type: 'bar',
       data: { labels: stats.topEntries.map(e => e.question), datasets: [{ label: 'Questions answered', data: stats.topEntries.map(e => e.count) }] },
       options: { indexAxis: 'y', plugins: { title: { display: true, text: 'Entries asked most' } }, scales: { x: { beginAtZero: true, ticks: { precision: 0 } } } },
+    });
+  }
+
+  const duration = seconds => seconds === null ? 'none yet'
+    : seconds < 90 ? `${Math.round(seconds)} s` : `${(seconds / 60).toFixed(1)} min`;
+
+  function showHandoffs(handoffs) {
+    const satisfaction = handoffs.satisfaction === null ? 'no rating yet' : `satisfaction ${handoffs.satisfaction.toFixed(2)} / 5 (${handoffs.rated} rated)`;
+    document.getElementById('handoff-totals').textContent =
+      `${handoffs.total} handoffs, median wait ${duration(handoffs.medianWaitSeconds)}, median handling ${duration(handoffs.medianHandlingSeconds)}, ` +
+      `${handoffs.abandoned} abandoned waits, ${satisfaction}`;
+    draw('handoffs-chart', {
+      type: 'bar',
+      data: { labels: handoffs.days.map(d => d.date), datasets: [{ label: 'Handoffs', data: handoffs.days.map(d => d.handoffs) }] },
+      options: { plugins: { title: { display: true, text: 'Live handoffs per day' } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
     });
   }
 

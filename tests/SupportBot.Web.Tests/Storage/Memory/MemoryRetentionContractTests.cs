@@ -12,7 +12,8 @@ public sealed class MemoryRetentionContractTests : RetentionContractTests
         var tickets = new MemoryTicketStore(outbox, time);
         var questions = new MemoryQuestionInsights();
         var directLine = new MemoryDirectLineStore();
-        return new RetentionStores(new MemoryRetention(questions, directLine, tickets, outbox), questions, directLine, tickets, outbox);
+        var handoffs = new MemoryHandoffStore();
+        return new RetentionStores(new MemoryRetention(questions, directLine, tickets, outbox, handoffs), questions, directLine, tickets, outbox, handoffs);
     }
 
     [Fact]

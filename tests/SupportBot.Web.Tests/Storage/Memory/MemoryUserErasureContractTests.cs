@@ -8,8 +8,9 @@ public sealed class MemoryUserErasureContractTests : UserErasureContractTests
 {
     protected override ErasureStores CreateStores()
     {
-        var (state, transcripts, tickets, questions, directLine) =
-            (new MemoryStorage(), new MemoryTranscriptStore(), new MemoryTicketStore(), new MemoryQuestionInsights(), new MemoryDirectLineStore());
-        return new ErasureStores(state, transcripts, tickets, questions, directLine, new MemoryUserDataEraser(state, transcripts, tickets, questions, directLine));
+        var (state, transcripts, tickets, questions, directLine, handoffs) =
+            (new MemoryStorage(), new MemoryTranscriptStore(), new MemoryTicketStore(), new MemoryQuestionInsights(), new MemoryDirectLineStore(), new MemoryHandoffStore());
+        return new ErasureStores(
+            state, transcripts, tickets, questions, directLine, new MemoryUserDataEraser(state, transcripts, tickets, questions, directLine, handoffs), handoffs);
     }
 }

@@ -25,7 +25,8 @@ public sealed class PostgreSqlRetentionContractTests : DatabaseRetentionContract
             new PostgreSqlQuestionInsights(database),
             new PostgreSqlDirectLineStore(database),
             new PostgreSqlTicketStore(database, outbox, time),
-            outbox);
+            outbox,
+            new PostgreSqlHandoffStore(database));
     }
 
     protected override ITranscriptStore CreateTranscripts() => new PostgreSqlTranscriptStore(_database!.Open());

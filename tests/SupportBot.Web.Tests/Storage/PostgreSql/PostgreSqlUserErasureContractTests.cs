@@ -23,6 +23,7 @@ public sealed class PostgreSqlUserErasureContractTests : UserErasureContractTest
             new PostgreSqlTicketStore(database, new PostgreSqlTicketOutbox(database), TimeProvider.System),
             questions,
             new PostgreSqlDirectLineStore(database),
-            new PostgreSqlUserDataEraser(database, transcripts, questions));
+            new PostgreSqlUserDataEraser(database, transcripts, questions),
+            new PostgreSqlHandoffStore(database));
     }
 }

@@ -20,7 +20,8 @@ public sealed class SqliteRetentionContractTests : DatabaseRetentionContractTest
             new SqliteQuestionInsights(database),
             new SqliteDirectLineStore(database),
             new SqliteTicketStore(database, outbox, time),
-            outbox);
+            outbox,
+            new SqliteHandoffStore(database));
     }
 
     protected override ITranscriptStore CreateTranscripts() => new SqliteTranscriptStore(_database.Path);

@@ -20,6 +20,7 @@ public sealed class SqliteUserErasureContractTests : UserErasureContractTests, I
             new SqliteTicketStore(database, new SqliteTicketOutbox(database), TimeProvider.System),
             questions,
             new SqliteDirectLineStore(database),
-            new SqliteUserDataEraser(database, transcripts, questions));
+            new SqliteUserDataEraser(database, transcripts, questions),
+            new SqliteHandoffStore(database));
     }
 }
