@@ -447,6 +447,24 @@ public sealed class LiveHandoffTests : IDisposable
         var sent = Assert.Single(log);
         Assert.Equal("Hello, I'm looking at your key hash.", sent.Text);
         Assert.Equal(Agent, sent.From.Name);
+
+        // The transcript has it as the agent's, and the bot's own messages keep the bot's name.
+        var transcript = (await _transcripts.GetTranscriptActivitiesAsync("test", "live")).Items.OfType<Activity>().ToList();
+        var recorded = Assert.Single(transcript, a => a.Text == "Hello, I'm looking at your key hash.");
+        Assert.Equal(Agent, (string?)((JObject)recorded.ChannelData)[HandoffRelay.AgentKey]);
+        Assert.Equal(Agent, recorded.From.Name);
+        Assert.DoesNotContain(transcript, a => a.Type == ActivityTypes.Message && a.From.Name == Agent && a.ChannelData is null);
+    }
+
+    [Fact]
+    public async Task A_typing_indicator_in_a_new_conversation_is_ignored()
+    {
+        await Flow()
+            .Send(new Activity { Type = ActivityTypes.Typing })
+            .AssertNoReply()
+            .StartTestAsync();
+
+        Assert.Equal(0, _store.Calls);
     }
 
     [Fact]
