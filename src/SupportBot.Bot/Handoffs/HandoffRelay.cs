@@ -22,6 +22,7 @@ public sealed class HandoffRelay(
     ConversationState conversationState,
     UserState userState,
     IEnumerable<IDialog> dialogs,
+    IHandoffStore store,
     HandoffLog log,
     IOptions<HandoffRelayOptions> options,
     ILogger<HandoffRelay> logger) : IHandoffRelay
@@ -35,6 +36,14 @@ public sealed class HandoffRelay(
     public Task AcceptedAsync(Handoff handoff, CancellationToken cancellationToken = default) =>
         RunAsync(handoff, nameof(AcceptedAsync), async turn =>
         {
+            // Asked inside the turn, after any turn of the user's before it: a user who left the
+            // queue just as the agent accepted is not told someone joined, nor put back in the handoff.
+            if (await store.FindAsync(handoff.Id, cancellationToken) is not { Status: HandoffStatus.Active })
+            {
+                logger.LogInformation("Handoff {HandoffId} ended before the user could be told {Agent} joined", handoff.Id, handoff.Agent);
+                return;
+            }
+
             turn.HandoffId = handoff.Id;
             var joined = BotTexts.Format(turn.Texts.LiveChatAgentJoined, handoff.Agent ?? string.Empty);
             await turn.Turn.SendActivityAsync(Replies.Markdown(joined), cancellationToken);

@@ -416,6 +416,23 @@ public sealed class LiveHandoffTests : IDisposable
     }
 
     [Fact]
+    public async Task A_handoff_that_ended_before_the_accept_reached_the_user_says_nothing_of_it()
+    {
+        await OnlineAsync();
+        await Queue(Flow()).StartTestAsync();
+        var accepted = await Store.AcceptAsync((await OpenAsync()).Id, Agent, _clock.GetUtcNow());
+        await Store.EndAsync(accepted.Handoff!.Id, HandoffEndReason.Cancelled, null, _clock.GetUtcNow());
+
+        await Relay.AcceptedAsync(accepted.Handoff);
+
+        await Flow()
+            .AssertNoReply()
+            .Send("keyhash mismatch android")
+            .AssertReply(TextIs(AnswerOf("android-keyhash-mismatch")))
+            .StartTestAsync();
+    }
+
+    [Fact]
     public async Task The_agents_messages_reach_the_user_under_the_agents_name_and_go_to_the_log()
     {
         await OnlineAsync();
