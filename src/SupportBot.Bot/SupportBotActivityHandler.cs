@@ -3,6 +3,7 @@ using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Logging;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Dialogs;
+using SupportBot.Bot.Handoffs;
 using SupportBot.Bot.Insights;
 using SupportBot.Core.Text;
 
@@ -11,6 +12,7 @@ namespace SupportBot.Bot;
 /// <summary>
 /// The SupportBot: welcomes users, handles the commands that work anywhere ("help", "cancel"),
 /// gives each message to the active dialog or routes it as a new question, and saves state once per turn.
+/// While the conversation has a live handoff, its messages and typing are the handoff's (<see cref="LiveChatTurns"/>).
 /// </summary>
 public sealed class SupportBotActivityHandler(
     ConversationState conversationState,
@@ -19,6 +21,7 @@ public sealed class SupportBotActivityHandler(
     QuestionRouter router,
     Replies replies,
     IQuestionInsights insights,
+    LiveChatTurns liveChat,
     TimeProvider time,
     ILogger<SupportBotActivityHandler> logger) : ActivityHandler
 {
@@ -61,6 +64,13 @@ public sealed class SupportBotActivityHandler(
         state.Language = ConversationLanguage.Choose(text, turnContext.Activity.Locale, state.Language, AnswersTheBot(state, command));
         var dialogs = new DialogTurn(turnContext, state, _dialogs);
         var texts = dialogs.Texts;
+
+        // Before anything reads the message as a command or a question: an agent may be reading it.
+        if (await liveChat.TakeMessageAsync(dialogs, CancelCommands.Contains(command), cancellationToken))
+        {
+            return;
+        }
+
         if (command.Length == 0)
         {
             var hasAttachments = turnContext.Activity.Attachments?.Count > 0;
@@ -152,6 +162,26 @@ public sealed class SupportBotActivityHandler(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogError(ex, "Could not save {Count} question insights of {ConversationId}", questions.Count, activity.Conversation?.Id);
+        }
+    }
+
+    /// <summary>The user's typing, for the agent of a live handoff; a conversation without one has nothing to do.</summary>
+    protected override async Task OnTypingActivityAsync(ITurnContext<ITypingActivity> turnContext, CancellationToken cancellationToken)
+    {
+        SupportDialogState state;
+        try
+        {
+            // Without a default: a conversation with no state yet gets none written for a typing indicator.
+            state = await _dialogState.GetAsync(turnContext, defaultValueFactory: null, cancellationToken);
+        }
+        catch (MissingMemberException)
+        {
+            return;
+        }
+
+        if (state?.HandoffId is not null)
+        {
+            await liveChat.TakeTypingAsync(new DialogTurn(turnContext, state, _dialogs), cancellationToken);
         }
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Dialogs;
+using SupportBot.Bot.Handoffs;
 using SupportBot.Bot.Privacy;
 using SupportBot.Bot.Storage;
 using SupportBot.Bot.Telemetry;
@@ -11,7 +12,7 @@ namespace SupportBot.Bot;
 
 /// <summary>
 /// Registers the bot, its state and its dialogs. The host supplies IStorage, ITranscriptStore,
-/// ITicketStore, IQuestionInsights, the knowledge base, the classifier and the decision policy.
+/// ITicketStore, IHandoffStore, IQuestionInsights, the knowledge base, the classifier and the decision policy.
 /// </summary>
 public static class SupportBotServiceCollectionExtensions
 {
@@ -32,6 +33,15 @@ public static class SupportBotServiceCollectionExtensions
         services.AddSingleton<IDialog, AnswerDialog>();
         services.AddSingleton<IDialog, ClarifyDialog>();
         services.AddSingleton<IDialog, HandoffDialog>();
+        services.AddSingleton<IDialog, SatisfactionDialog>();
+
+        // Live handoff: the host binds LiveChatOptions and HandoffRelayOptions and supplies IHandoffStore.
+        services.AddOptions<LiveChatOptions>();
+        services.AddOptions<HandoffRelayOptions>();
+        services.AddSingleton<LiveChatAvailability>();
+        services.AddSingleton<HandoffLog>();
+        services.AddSingleton<LiveChatTurns>();
+        services.AddSingleton<IHandoffRelay, HandoffRelay>();
         services.AddTransient<IBot, SupportBotActivityHandler>();
         return services;
     }

@@ -8,6 +8,7 @@ using SupportBot.Web.Classification;
 using SupportBot.Web.Configuration;
 using SupportBot.Web.Health;
 using SupportBot.Web.HelpDesk;
+using SupportBot.Web.HelpDesk.LiveChat;
 using SupportBot.Web.Hosting;
 using SupportBot.Web.Http;
 using SupportBot.Web.Knowledge;
@@ -30,6 +31,7 @@ builder.Services.AddRetention();            // Privacy:Retention:*, Privacy:Swee
 builder.Services.AddRedaction();            // Privacy:Redact: emails, phone numbers and tokens in user text masked before they are stored
 builder.Services.AddBotFramework();         // authentication (Bot:AllowUnauthenticatedChannel), AdapterWithErrorHandler, the bot
 builder.Services.AddHelpDesk();             // HelpDesk:*: API keys, the ticket webhook and its dispatcher
+builder.Services.AddLiveChat();             // HelpDesk:OfficeHours, MaxWait, PresenceTimeout: live handoff, waits timed out into tickets
 builder.Services.AddAdminDashboard();       // HelpDesk:AdminPassword: /admin sign-in, charts, review, retraining
 builder.Services.AddDirectLine();           // DirectLine:*, WebChat:*: Direct Line 3.0 in process, tokens, history, CORS, limits
 builder.Services.AddKakaoSkill();           // Kakao:*: POST /api/kakao/skill, KakaoTalk through Kakao i Open Builder

@@ -3,6 +3,7 @@ using Microsoft.Bot.Builder.Adapters;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Handoffs;
 using SupportBot.Bot.Insights;
 using SupportBot.Bot.Tickets;
 using SupportBot.Core.Classification;
@@ -44,6 +45,7 @@ public sealed class BotFixture
             .AddSingleton(tickets ?? new MemoryTicketStore())
             .AddSingleton(transcripts ?? new MemoryTranscriptStore())
             .AddSingleton(insights ?? new MemoryQuestionInsights())
+            .AddSingleton<IHandoffStore>(new MemoryHandoffStore())
             .AddSingleton(KnowledgeBase)
             .AddSingleton(Classifier)
             .AddSingleton(Options.Create(new DecisionOptions()))

@@ -18,6 +18,13 @@ public sealed class DialogTurn(ITurnContext turn, SupportDialogState state, IRea
 
     public QuestionLog Log => state.Log;
 
+    /// <summary>The conversation's open live handoff (see <see cref="SupportDialogState.HandoffId"/>).</summary>
+    public string? HandoffId
+    {
+        get => state.HandoffId;
+        set => state.HandoffId = value;
+    }
+
     public async Task BeginAsync(string dialogId, IReadOnlyDictionary<string, string> arguments, CancellationToken cancellationToken)
     {
         if (state.Stack.Count >= MaxDepth)

@@ -1,6 +1,6 @@
 namespace SupportBot.Bot.Conversation;
 
-/// <summary>The support bot's state of one conversation, kept in ConversationState between turns: the dialog stack (the last frame is the active dialog), the language and the question log.</summary>
+/// <summary>The support bot's state of one conversation, kept in ConversationState between turns: the dialog stack (the last frame is the active dialog), the language, the question log and the open live handoff.</summary>
 public sealed class SupportDialogState
 {
     /// <summary>
@@ -19,6 +19,12 @@ public sealed class SupportDialogState
 
     /// <summary>The conversation's questions and outcomes, for handoff; not cleared by "cancel".</summary>
     public QuestionLog Log { get; set; } = new();
+
+    /// <summary>
+    /// The conversation's waiting or active live handoff, set when it is queued and cleared when it
+    /// ends: only a turn with it set asks the handoff store anything (and confirms it there).
+    /// </summary>
+    public string? HandoffId { get; set; }
 }
 
 /// <summary>One dialog on the stack: which dialog, the step it waits in and the values it remembers.</summary>

@@ -18,7 +18,13 @@ public sealed class TranscriptRecorderMiddleware(IBatchedTranscriptStore store, 
     public async Task OnTurnAsync(ITurnContext turnContext, NextDelegate next, CancellationToken cancellationToken = default)
     {
         var records = new List<TranscriptAppend>();
-        Capture(records, turnContext.Activity, RoleTypes.User, fallbackId: null);
+
+        // A proactive turn (an agent's message, a handoff's end) starts from the bot's own
+        // continue-conversation event, which the user never sent: only what the turn sends is recorded.
+        if (!IsContinuation(turnContext.Activity))
+        {
+            Capture(records, turnContext.Activity, RoleTypes.User, fallbackId: null);
+        }
 
         turnContext.OnSendActivities(async (context, activities, nextSend) =>
         {
@@ -62,6 +68,9 @@ public sealed class TranscriptRecorderMiddleware(IBatchedTranscriptStore store, 
             }
         }
     }
+
+    private static bool IsContinuation(IActivity activity) =>
+        activity.Type == ActivityTypes.Event && (activity as IEventActivity)?.Name == ActivityEventNames.ContinueConversation;
 
     private void Capture(List<TranscriptAppend> records, IActivity activity, string role, string? fallbackId)
     {

@@ -115,6 +115,34 @@ public sealed class BotTexts
 
     public string Skip => Get();
 
+    public string LiveChatOffer => Get();
+
+    public string LiveChatWait => Get();
+
+    public string LiveChatWaitUnknown => Get();
+
+    public string LiveChatSorryNotHelped => Get();
+
+    public string LiveChatSorryFallbacks => Get();
+
+    public string LiveChatQueued => Get();
+
+    public string LiveChatStillWaiting => Get();
+
+    public string CancelWait => Get();
+
+    public string LiveChatCancelled => Get();
+
+    public string LiveChatAgentJoined => Get();
+
+    public string LiveChatBackToBot => Get();
+
+    public string LiveChatNobodyFree => Get();
+
+    public string SatisfactionQuestion => Get();
+
+    public string SatisfactionThanks => Get();
+
     /// <summary>The line before an FAQ answer saying it is the FAQ's English text; null in English.</summary>
     public string? EnglishFaqNotice => AnswerTexts.EnglishFaqNotice(Language);
 

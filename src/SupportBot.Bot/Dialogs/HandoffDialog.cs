@@ -2,8 +2,10 @@ using Microsoft.Bot.Builder;
 using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 using SupportBot.Bot.Conversation;
+using SupportBot.Bot.Handoffs;
 using SupportBot.Bot.Privacy;
 using SupportBot.Bot.Storage;
 using SupportBot.Bot.Telemetry;
@@ -13,7 +15,11 @@ using SupportBot.Core.Text;
 namespace SupportBot.Bot.Dialogs;
 
 /// <summary>
-/// Hands the conversation to a person: offers a ticket, asks for a contact email (re-asked once,
+/// Hands the conversation to a person. When live chat is available (<see cref="LiveChatAvailability"/>)
+/// it offers that first, with the expected wait (<see cref="WaitEstimate"/>); yes queues the
+/// conversation (<see cref="IHandoffStore.QueueAsync"/>), tells the user their place and sends the
+/// handoff event; from then on <see cref="LiveChatTurns"/> has the user's messages. No, or no live
+/// chat, goes on as a ticket: it offers a ticket, asks for a contact email (re-asked once,
 /// "skip" when the channel or an earlier ticket already gave one) and a one-line summary, creates
 /// the ticket with the transcript and the question log, tells the ticket number, and sends the
 /// Bot Framework handoff event so that a channel routing to live agents can take over. A user who
@@ -26,15 +32,27 @@ public sealed class HandoffDialog(
     UserState userState,
     TextRedactor redactor,
     IOptions<HandoffOptions> options,
+    IHandoffStore handoffs,
+    LiveChatAvailability liveChat,
     TimeProvider time,
     ILogger<HandoffDialog> logger) : IDialog
 {
     public const string DialogId = "handoff";
     public const string ReasonKey = "reason";
 
+    /// <summary>How the dialog starts: absent, live chat when available else the ticket offer; <see cref="TicketMode"/> or <see cref="EmailMode"/>.</summary>
+    public const string ModeKey = "mode";
+
+    /// <summary>The ticket offer, without live chat (the user left the queue).</summary>
+    public const string TicketMode = "ticket";
+
+    /// <summary>Straight to the ticket's email question (nobody accepted the live chat in time).</summary>
+    public const string EmailMode = "email";
+
     /// <summary>A summary is one line; a pasted log is cut here.</summary>
     public const int MaxSummaryLength = 300;
 
+    private const string AskLiveChat = "live";
     private const string AskConfirmation = "confirm";
     private const string AskEmail = "email";
     private const string AskSummary = "summary";
@@ -48,30 +66,83 @@ public sealed class HandoffDialog(
 
     public static Dictionary<string, string> Arguments(string reason) => new() { [ReasonKey] = reason };
 
+    /// <summary>The ticket offer without live chat; with <paramref name="askEmail"/>, straight to the email question.</summary>
+    public static Dictionary<string, string> TicketArguments(string reason, bool askEmail = false) =>
+        new() { [ReasonKey] = reason, [ModeKey] = askEmail ? EmailMode : TicketMode };
+
     public async Task BeginAsync(DialogTurn dialogs, DialogFrame frame, CancellationToken cancellationToken)
     {
         dialogs.Log.ResetTriggers();
         TurnOutcome.Mark(dialogs.Turn, TurnOutcome.Handoff);
-        if (await RefuseOverLimitAsync(dialogs, frame, cancellationToken))
+        var texts = dialogs.Texts;
+        switch (frame.Get(ModeKey))
+        {
+            case EmailMode:
+                if (!await RefuseOverLimitAsync(dialogs, frame, cancellationToken))
+                {
+                    await AskEmailAsync(dialogs, frame, cancellationToken);
+                }
+
+                return;
+            case TicketMode:
+                await OfferTicketAsync(dialogs, frame, texts.HandoffOffer, cancellationToken);
+                return;
+        }
+
+        if (await OfferLiveChatAsync(dialogs, frame, cancellationToken))
         {
             return;
         }
 
-        frame.Step = AskConfirmation;
-        var texts = dialogs.Texts;
         var offer = frame.Get(ReasonKey) switch
         {
             HandoffReason.NotHelped => texts.HandoffOfferAfterNotHelped,
             HandoffReason.Fallbacks => texts.HandoffOfferAfterFallbacks,
             _ => texts.HandoffOffer,
         };
-        await dialogs.Turn.SendActivityAsync(Replies.WithChoices(offer, [texts.Yes, texts.No]), cancellationToken);
+        await OfferTicketAsync(dialogs, frame, offer, cancellationToken);
+    }
+
+    private async Task OfferTicketAsync(DialogTurn dialogs, DialogFrame frame, string offer, CancellationToken cancellationToken)
+    {
+        if (await RefuseOverLimitAsync(dialogs, frame, cancellationToken))
+        {
+            return;
+        }
+
+        frame.Step = AskConfirmation;
+        await dialogs.Turn.SendActivityAsync(Replies.WithChoices(offer, [dialogs.Texts.Yes, dialogs.Texts.No]), cancellationToken);
+    }
+
+    /// <summary>Offers live chat with the expected wait when an agent is online (within office hours); false when not.</summary>
+    private async Task<bool> OfferLiveChatAsync(DialogTurn dialogs, DialogFrame frame, CancellationToken cancellationToken)
+    {
+        var agents = await liveChat.OnlineAgentsAsync(cancellationToken);
+        if (agents == 0)
+        {
+            return false;
+        }
+
+        var texts = dialogs.Texts;
+        var minutes = await WaitEstimate.MinutesAsync(handoffs, agents, time.GetUtcNow(), cancellationToken);
+        var sorry = frame.Get(ReasonKey) switch
+        {
+            HandoffReason.NotHelped => texts.LiveChatSorryNotHelped + " ",
+            HandoffReason.Fallbacks => texts.LiveChatSorryFallbacks + " ",
+            _ => string.Empty,
+        };
+        var wait = minutes is { } m ? BotTexts.Format(texts.LiveChatWait, m) : texts.LiveChatWaitUnknown;
+        frame.Step = AskLiveChat;
+        await dialogs.Turn.SendActivityAsync(
+            Replies.WithChoices($"{sorry}{BotTexts.Format(texts.LiveChatOffer, wait)}", [texts.Yes, texts.No]), cancellationToken);
+        return true;
     }
 
     public async Task<bool> ContinueAsync(DialogTurn dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {
         var handled = await (frame.Step switch
         {
+            AskLiveChat => LiveChatConfirmAsync(dialogs, frame, text, cancellationToken),
             AskConfirmation => ConfirmAsync(dialogs, frame, text, cancellationToken),
             AskEmail => EmailAsync(dialogs, frame, text, cancellationToken),
             _ => SummaryAsync(dialogs, frame, text, cancellationToken),
@@ -92,14 +163,7 @@ public sealed class HandoffDialog(
         switch (Confirmation.Read(text))
         {
             case true:
-                var known = await KnownEmailAsync(turn, cancellationToken);
-                if (known is not null)
-                {
-                    frame.Values[KnownEmailKey] = known;
-                }
-
-                frame.Step = AskEmail;
-                await turn.SendActivityAsync(EmailQuestion(dialogs.Texts, known, again: false), cancellationToken);
+                await AskEmailAsync(dialogs, frame, cancellationToken);
                 return true;
             case false:
                 dialogs.End(frame);
@@ -112,6 +176,71 @@ public sealed class HandoffDialog(
                 return false;
         }
     }
+
+    private async Task AskEmailAsync(DialogTurn dialogs, DialogFrame frame, CancellationToken cancellationToken)
+    {
+        var known = await KnownEmailAsync(dialogs.Turn, cancellationToken);
+        if (known is not null)
+        {
+            frame.Values[KnownEmailKey] = known;
+        }
+
+        frame.Step = AskEmail;
+        await dialogs.Turn.SendActivityAsync(EmailQuestion(dialogs.Texts, known, again: false), cancellationToken);
+    }
+
+    private async Task<bool> LiveChatConfirmAsync(DialogTurn dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
+    {
+        switch (Confirmation.Read(text))
+        {
+            case true:
+                await QueueAsync(dialogs, frame, cancellationToken);
+                return true;
+            case false:
+                // No live chat: the ticket, as when no agent is online.
+                await OfferTicketAsync(dialogs, frame, dialogs.Texts.HandoffOffer, cancellationToken);
+                return true;
+            default:
+                dialogs.End(frame);
+                return false;
+        }
+    }
+
+    /// <summary>Queues the conversation for an agent, tells the user their place, and sends the handoff event.</summary>
+    private async Task QueueAsync(DialogTurn dialogs, DialogFrame frame, CancellationToken cancellationToken)
+    {
+        dialogs.End(frame);
+        var turn = dialogs.Turn;
+        var activity = turn.Activity;
+        var handoff = await handoffs.QueueAsync(
+            new NewHandoff(
+                activity.ChannelId,
+                activity.Conversation.Id,
+                activity.From?.Id,
+                activity.From?.Name,
+                dialogs.Texts.Language,
+                JsonConvert.SerializeObject(activity.GetConversationReference()),
+                Questions(dialogs, text => redactor.Redact(text))),
+            time.GetUtcNow(),
+            cancellationToken);
+        dialogs.HandoffId = handoff.Id;
+        var place = await handoffs.PlaceAsync(handoff.Id, cancellationToken) ?? 1;
+        logger.LogInformation(
+            "Handoff {HandoffId} queued for conversation {ConversationId} on {ChannelId} (place {Place})",
+            handoff.Id, activity.Conversation.Id, activity.ChannelId, place);
+
+        await turn.SendActivityAsync(LiveChatTurns.Queued(dialogs.Texts, place), cancellationToken);
+        var activities = await ReadTranscriptAsync(activity, cancellationToken);
+        var handoffContext = new JObject
+        {
+            ["handoff"] = handoff.Id,
+            ["reason"] = frame.Get(ReasonKey) ?? HandoffReason.Requested,
+        };
+        await turn.SendActivityAsync(EventFactory.CreateHandoffInitiation(turn, handoffContext, new Transcript(activities)), cancellationToken);
+    }
+
+    private static List<TicketQuestion> Questions(DialogTurn dialogs, Func<string, string> text) =>
+        dialogs.Log.Questions.Select(q => new TicketQuestion(text(q.Text), q.Outcome, q.EntryId, q.Feedback)).ToList();
 
     private async Task<bool> EmailAsync(DialogTurn dialogs, DialogFrame frame, string text, CancellationToken cancellationToken)
     {
@@ -162,7 +291,7 @@ public sealed class HandoffDialog(
                 summary,
                 frame.Get(ReasonKey) ?? HandoffReason.Requested,
                 Requester(activity),
-                dialogs.Log.Questions.Select(q => new TicketQuestion(q.Text, q.Outcome, q.EntryId, q.Feedback)).ToList(),
+                Questions(dialogs, q => q),
                 activities.Where(a => a.Type == ActivityTypes.Message).Select(a => Line(a, activity.Recipient?.Id)).ToList()),
             cancellationToken);
         (await _contact.GetAsync(turn, () => new ContactProfile(), cancellationToken)).Email = email;

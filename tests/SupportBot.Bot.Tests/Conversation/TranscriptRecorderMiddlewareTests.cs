@@ -49,6 +49,20 @@ public sealed class TranscriptRecorderMiddlewareTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_proactive_turn_records_what_it_sends_not_its_continue_conversation_event()
+    {
+        var adapter = Adapter("conversation-1");
+        var reference = adapter.Conversation;
+        await adapter.ContinueConversationAsync(string.Empty, reference, (turn, ct) => turn.SendActivityAsync("from the agent", cancellationToken: ct), default);
+
+        var logged = await _store.LoggedAsync("conversation-1", 1);
+
+        var only = Assert.Single(logged);
+        Assert.Equal("from the agent", only.AsMessageActivity().Text);
+        Assert.Equal(RoleTypes.Bot, only.From.Role);
+    }
+
+    [Fact]
     public async Task Typing_indicators_are_not_recorded()
     {
         await new TestFlow(Adapter("conversation-1"), async (turn, ct) =>
