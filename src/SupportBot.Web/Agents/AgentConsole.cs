@@ -39,7 +39,7 @@ public static class AgentConsole
 
         var agents = ConsoleGroup(app, Api + "/agents");
         var handoffs = ConsoleGroup(app, Api + "/handoffs");
-        AgentEndpoints.MapHandlers(agents, handoffs);
+        AgentEndpoints.MapHandlers(agents, handoffs, names: "AgentConsole");
         handoffs.MapGet("/{id}/conversation", ConversationAsync);
         handoffs.MapGet("/{id}/suggestions", SuggestAsync);
 

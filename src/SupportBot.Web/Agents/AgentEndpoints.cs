@@ -34,33 +34,33 @@ public static partial class AgentEndpoints
         context.Features.Get<ApiKeyCaller>()?.KeyName ?? context.User.Identity?.Name
         ?? throw new InvalidOperationException("An agent endpoint ran without an agent.");
 
-    /// <summary>Maps the handlers on a group whose requests carry an agent (an API key or the console's cookie).</summary>
-    public static void MapHandlers(RouteGroupBuilder agents, RouteGroupBuilder handoffs)
+    /// <summary>Maps the handlers on a group whose requests carry an agent (an API key or the console's cookie); <paramref name="names"/> prefixes the endpoint names, which are unique across the host.</summary>
+    public static void MapHandlers(RouteGroupBuilder agents, RouteGroupBuilder handoffs, string names = "")
     {
         agents.MapGet("/me/presence", GetPresenceAsync)
-            .WithName("GetAgentPresence")
+            .WithName(names + "GetAgentPresence")
             .WithSummary("The calling agent's presence: online, away or offline (offline once silent for HelpDesk:PresenceTimeout)");
         agents.MapPut("/me/presence", SetPresenceAsync)
             .RequireJsonBody()
             .Accepts<PresenceChange>("application/json")
-            .WithName("SetAgentPresence")
+            .WithName(names + "SetAgentPresence")
             .WithSummary("Set the calling agent's presence: {\"status\": \"online\" | \"away\" | \"offline\"}")
             .WithDescription("Every agent call keeps the agent heard from; an agent silent for HelpDesk:PresenceTimeout counts as offline.")
             .ProducesValidationProblem();
 
         handoffs.MapGet(string.Empty, ListAsync)
-            .WithName("ListHandoffs")
+            .WithName(names + "ListHandoffs")
             .WithSummary("Handoffs by status: waiting (the queue, oldest first, with each one's place), active or ended")
             .WithDescription($"`status`: {StatusList} (waiting when absent); `limit`: 1 to {MaxLimit} ({DefaultLimit} when absent).")
             .ProducesValidationProblem();
         handoffs.MapPost("/{id}/accept", AcceptAsync)
-            .WithName("AcceptHandoff")
+            .WithName(names + "AcceptHandoff")
             .WithSummary("Take a waiting handoff: the user is told the agent's name")
             .WithDescription("409 when another agent holds it or it has ended; accepting one you already hold answers it again.")
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
         handoffs.MapGet("/{id}/activities", ReadAsync)
-            .WithName("ReadHandoffActivities")
+            .WithName(names + "ReadHandoffActivities")
             .WithSummary("The conversation's activities (the user's and the agent's) after a watermark, as Bot Framework activities; a long poll")
             .WithDescription($"`watermark`: from the previous answer (0 or absent: from the start). With nothing new the call waits up to `wait` seconds " +
                 $"(0 to {MaxWaitSeconds}, {DefaultWaitSeconds} when absent) and answers as soon as an activity is stored or the handoff's status changes.")
@@ -69,7 +69,7 @@ public static partial class AgentEndpoints
         handoffs.MapPost("/{id}/activities", PostAsync)
             .RequireJsonBody()
             .Accepts<AgentActivity>("application/json")
-            .WithName("PostHandoffActivity")
+            .WithName(names + "PostHandoffActivity")
             .WithSummary("Send the user a message ({\"type\": \"message\", \"text\": \"...\"}) or a typing indicator ({\"type\": \"typing\"})")
             .WithDescription("403 when another agent holds the handoff, 409 when it is not active; the text is at most Bot:MaxMessageLength characters.")
             .Produces(StatusCodes.Status202Accepted)
@@ -81,7 +81,7 @@ public static partial class AgentEndpoints
         handoffs.MapPost("/{id}/end", EndAsync)
             .AllowJsonBody()
             .Accepts<HandoffEnd>("application/json")
-            .WithName("EndHandoff")
+            .WithName(names + "EndHandoff")
             .WithSummary("End your handoff: the bot takes over again and asks the user for a rating")
             .WithDescription("Optional body {\"reason\": \"completed\" | \"transferred\"} (completed when absent): transferred gives the user back to the bot with the question unresolved.")
             .ProducesValidationProblem()
