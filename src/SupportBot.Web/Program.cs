@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SupportBot.Core.Knowledge;
 using SupportBot.Web.Admin;
+using SupportBot.Web.Agents;
 using SupportBot.Web.Channels.BotFramework;
 using SupportBot.Web.Channels.DirectLine;
 using SupportBot.Web.Channels.Kakao;
@@ -33,6 +34,7 @@ builder.Services.AddBotFramework();         // authentication (Bot:AllowUnauthen
 builder.Services.AddHelpDesk();             // HelpDesk:*: API keys, the ticket webhook and its dispatcher
 builder.Services.AddLiveChat();             // HelpDesk:OfficeHours, MaxWait, PresenceTimeout: live handoff, waits timed out into tickets
 builder.Services.AddAdminDashboard();       // HelpDesk:AdminPassword: /admin sign-in, charts, review, retraining
+builder.Services.AddAgents();               // HelpDesk:PresenceTimeout: live-handoff agents (agent keys, presence), the /agent sign-in
 builder.Services.AddDirectLine();           // DirectLine:*, WebChat:*: Direct Line 3.0 in process, tokens, history, CORS, limits
 builder.Services.AddKakaoSkill();           // Kakao:*: POST /api/kakao/skill, KakaoTalk through Kakao i Open Builder
 builder.Services.AddRateLimits();           // RateLimits:*: per IP, per API key, per conversation, wrong API keys
@@ -65,6 +67,8 @@ try
     app.MapTranscriptExportApi();           // /api/v1/conversations/{channelId}/{conversationId}/transcript (scope conversations)
     app.MapErasures();                      // POST /api/v1/privacy/erasures (API key scope privacy)
     app.MapAdminDashboard();                // /admin, /admin/signin, /admin/api/*, /admin/conversations (search, transcripts)
+    app.MapAgentApi();                      // /api/v1/agents/me/presence, /api/v1/handoffs (API key scope agent; long poll)
+    app.MapAgentConsole();                  // /agent, /agent/signin, /agent/api/* (the agent's cookie and antiforgery)
     app.MapHealth();                        // /healthz, /readyz
     app.MapMetrics();                       // /metrics (Prometheus)
     app.MapOpenApi();                       // /openapi/v1.json

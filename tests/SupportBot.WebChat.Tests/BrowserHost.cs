@@ -176,10 +176,16 @@ public sealed class BrowserHost : IAsyncLifetime
     }
 
     /// <summary>The host with the given settings (started on Kestrel by the caller).</summary>
-    internal sealed class Factory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
+    internal sealed class Factory(Dictionary<string, string?> settings, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
     {
-        protected override void ConfigureWebHost(IWebHostBuilder builder) =>
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
             builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+            if (services is not null)
+            {
+                builder.ConfigureServices(services);
+            }
+        }
     }
 }
 

@@ -24,7 +24,9 @@ public static class AdminAuthentication
         {
             options.HeaderName = AntiforgeryHeader;
             options.Cookie.Name = "SupportBot.Admin.Antiforgery";
-            options.Cookie.Path = AdminPages.Root;
+
+            // The whole site: the agent console (/agent) posts with the same tokens; each is bound to its page's signed-in user.
+            options.Cookie.Path = "/";
         });
         services.AddAuthentication()
             .AddCookie(Scheme, options =>

@@ -9,7 +9,7 @@ namespace SupportBot.Web.HelpDesk;
 
 /// <summary>
 /// Which endpoints a key opens: the ticket API always needs one; the answers and FAQ endpoints only with <c>HelpDesk:RequireApiKeyForFaq</c>
-/// (any key opens them); erasure only a key whose <c>Scopes</c> list <c>privacy</c>.
+/// (any key but an agent's opens them); erasure only a key whose <c>Scopes</c> list <c>privacy</c>; the agent API only an agent's key.
 /// </summary>
 public enum ApiKeyScope
 {
@@ -24,6 +24,9 @@ public enum ApiKeyScope
 
     /// <summary>Erasing a user's data: only a key that lists <c>privacy</c>.</summary>
     Privacy,
+
+    /// <summary>The agent API (live handoff): only a key that lists <c>agent</c>, whose name is the agent's; it opens nothing else.</summary>
+    Agent,
 }
 
 /// <summary>The scope names of <c>HelpDesk:ApiKeys:N:Scopes</c>, and what a key is granted from them.</summary>
@@ -35,16 +38,24 @@ public static class ApiKeyScopes
         ["tickets"] = ApiKeyScope.Tickets,
         ["conversations"] = ApiKeyScope.Conversations,
         ["privacy"] = ApiKeyScope.Privacy,
+        ["agent"] = ApiKeyScope.Agent,
     };
 
     /// <summary>
     /// What a key opens: with no scopes listed, what every key opened before scopes existed (tickets),
-    /// never transcripts or erasure, which reach personal data; with scopes listed, exactly those. The FAQ always.
+    /// never transcripts or erasure, which reach personal data; with scopes listed, exactly those. The FAQ always,
+    /// except to an agent's key: a person's key opens the agent API and nothing else (it may not be combined, see the validator).
     /// </summary>
-    public static IReadOnlySet<ApiKeyScope> Granted(IReadOnlyCollection<string> scopes) =>
-        (scopes.Count == 0 ? [ApiKeyScope.Tickets] : scopes.Select(s => Names[s.Trim()]))
-            .Append(ApiKeyScope.Faq)
-            .ToHashSet();
+    public static IReadOnlySet<ApiKeyScope> Granted(IReadOnlyCollection<string> scopes)
+    {
+        var granted = (scopes.Count == 0 ? [ApiKeyScope.Tickets] : scopes.Select(s => Names[s.Trim()])).ToHashSet();
+        if (!granted.Contains(ApiKeyScope.Agent))
+        {
+            granted.Add(ApiKeyScope.Faq);
+        }
+
+        return granted;
+    }
 
     /// <summary>The name a scope is configured and reported by.</summary>
     public static string NameOf(ApiKeyScope scope) => scope.ToString().ToLowerInvariant();
@@ -155,8 +166,8 @@ public static class ApiKeys
 
             if (keys.IsEmpty)
             {
-                // Erasure deletes data: never open without a key, not even in Development.
-                if (environment.IsDevelopment() && required.Scope != ApiKeyScope.Privacy)
+                // Erasure deletes data: never open without a key, not even in Development; an agent is known only by a key's name.
+                if (environment.IsDevelopment() && required.Scope is not (ApiKeyScope.Privacy or ApiKeyScope.Agent))
                 {
                     await next(context);
                     return;
@@ -246,6 +257,10 @@ public sealed class ApiKeyRing(IOptions<HelpDeskOptions> options)
         options.Value.ApiKeys.Select(k => (new ApiKeyGrant(k.Name, ApiKeyScopes.Granted(k.Scopes)), Hash(k.Key))).ToArray();
 
     public bool IsEmpty => _keys.Length == 0;
+
+    /// <summary>Whether a configured key of that name grants the scope (a signed-in agent whose key was removed is signed out).</summary>
+    public bool Grants(string name, ApiKeyScope scope) =>
+        _keys.Any(k => string.Equals(k.Grant.Name, name, StringComparison.Ordinal) && k.Grant.Scopes.Contains(scope));
 
     /// <summary>The name of the key presented, or null.</summary>
     public string? Match(string presented) => Find(presented)?.Name;

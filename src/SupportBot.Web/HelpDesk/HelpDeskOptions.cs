@@ -34,7 +34,10 @@ public sealed class ApiKeyOptions
 
     public string Key { get; set; } = string.Empty;
 
-    /// <summary>What the key opens (<c>tickets</c>, <c>conversations</c>, <c>privacy</c>); none listed: the ticket API only, as before scopes existed.</summary>
+    /// <summary>
+    /// What the key opens (<c>tickets</c>, <c>conversations</c>, <c>privacy</c>, <c>agent</c>); none listed: the ticket API only, as before scopes existed.
+    /// An <c>agent</c> key is one person's (its <see cref="Name"/> is the agent's display name) and lists no other scope.
+    /// </summary>
     public List<string> Scopes { get; set; } = [];
 }
 
@@ -95,6 +98,12 @@ public sealed class HelpDeskOptionsValidator(SecretStrength strength) : IValidat
             foreach (var scope in key.Scopes.Where(s => !ApiKeyScopes.Names.ContainsKey(s.Trim())))
             {
                 failures.Add($"{prefix}:{nameof(ApiKeyOptions.Scopes)}: '{scope}' is not a scope; use {string.Join(", ", ApiKeyScopes.Names.Keys)}.");
+            }
+
+            // An agent's key is a person's sign-in: it must not also open tickets, transcripts or erasure.
+            if (key.Scopes.Any(s => string.Equals(s.Trim(), "agent", StringComparison.OrdinalIgnoreCase)) && key.Scopes.Count > 1)
+            {
+                failures.Add($"{prefix}:{nameof(ApiKeyOptions.Scopes)}: an agent key lists only the 'agent' scope (give the agent a key of its own).");
             }
         }
 

@@ -32,6 +32,9 @@ public static class RateLimits
     /// <summary>Admin sign-in attempts: per IP address.</summary>
     public const string AdminSignIn = "admin-signin";
 
+    /// <summary>The agent console's API (<c>/agent/api</c>): per signed-in agent, with the help-desk API's limit.</summary>
+    public const string AgentConsole = "agent-console";
+
     public static IServiceCollection AddRateLimits(this IServiceCollection services)
     {
         services.AddValidatedOptions<RateLimitOptions>(RateLimitOptions.Section);
@@ -49,6 +52,10 @@ public static class RateLimits
                 o => o.HelpDeskApi,
                 context.Features.Get<ApiKeyCaller>() is { } caller ? $"key:{caller.KeyName}" : $"ip:{Address(context)}"));
             limiter.AddPolicy(AdminSignIn, context => FixedWindow(context, o => o.AdminSignIn, $"ip:{Address(context)}"));
+            limiter.AddPolicy(AgentConsole, context => FixedWindow(
+                context,
+                o => o.HelpDeskApi,
+                context.User.Identity?.Name is { } agent ? $"agent:{agent}" : $"ip:{Address(context)}"));
             limiter.AddPolicy(BotMessages, context => LocalCallers.IsOnThisMachine(context)
                 ? RateLimitPartition.GetNoLimiter("this-machine")
                 : FixedWindow(context, o => o.BotMessagesPerAddress, $"ip:{Address(context)}"));
@@ -108,6 +115,7 @@ public static class RateLimits
         {
             DirectLineCreation => "Too many tokens or conversations from this address",
             HelpDeskApi => context.Features.Get<ApiKeyCaller>() is null ? "Too many requests from this address" : "Too many requests with this API key",
+            AgentConsole => "Too many requests from this agent",
             BotMessages => "Too many requests from this address",
             _ => "Too many requests",
         };

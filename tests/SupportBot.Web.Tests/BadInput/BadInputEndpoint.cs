@@ -10,6 +10,9 @@ public enum Caller
     ConversationToken,
     ApiKey,
     SignedInAdmin,
+
+    /// <summary>An agent's API key (scope agent), holding the host's handoff.</summary>
+    AgentKey,
 }
 
 /// <summary>How an endpoint writes a refusal: a ProblemDetails, Direct Line 3.0's <c>{"error": {"code", "message"}}</c> that its clients read, or an admin HTML page whose form says what is wrong (<c>role="alert"</c>).</summary>
@@ -192,6 +195,43 @@ public static class BadInputEndpoints
             [BadBodies.HugeArray] = "contexts are taken as any JSON and neither read nor kept; the body is under Api:MaxRequestBodyBytes",
         });
 
+    public static readonly BadInputEndpoint SetPresence = new(
+        "PUT /api/v1/agents/me/presence",
+        "PUT",
+        "/api/v1/agents/me/presence",
+        Caller.AgentKey,
+        ErrorShape.Problem,
+        """{"status": "online"}""",
+        "status",
+        "status",
+        new Dictionary<string, string>());
+
+    public static readonly BadInputEndpoint PostHandoffActivity = new(
+        "POST /api/v1/handoffs/{id}/activities",
+        "POST",
+        "/api/v1/handoffs/{handoff}/activities",
+        Caller.AgentKey,
+        ErrorShape.Problem,
+        """{"type": "message", "text": "hello"}""",
+        "text",
+        "text",
+        new Dictionary<string, string>());
+
+    public static readonly BadInputEndpoint EndHandoff = new(
+        "POST /api/v1/handoffs/{id}/end",
+        "POST",
+        "/api/v1/handoffs/{handoff}/end",
+        Caller.AgentKey,
+        ErrorShape.Problem,
+        """{"reason": "completed"}""",
+        "reason",
+        "reason",
+        new Dictionary<string, string>())
+    {
+        // No body is a valid end: it would end the handoff the other cases are sent to.
+        NotSent = new HashSet<string> { BadBodies.EmptyBody },
+    };
+
     public static readonly IReadOnlyList<BadInputEndpoint> BotFramework = [BotMessages];
 
     /// <summary>The Kakao skill; the bad-input host runs in Development without <c>Kakao:BotIds</c>, so any bot id may call.</summary>
@@ -202,6 +242,8 @@ public static class BadInputEndpoints
     public static readonly IReadOnlyList<BadInputEndpoint> HelpDeskApi = [Answers, UpdateTicket];
 
     public static readonly IReadOnlyList<BadInputEndpoint> AdminApi = [AssignQuestions, Retrain];
+
+    public static readonly IReadOnlyList<BadInputEndpoint> AgentApi = [SetPresence, PostHandoffActivity, EndHandoff];
 
     /// <summary>Every case for every endpoint of a group, as theory data.</summary>
     public static TheoryData<string, string> Matrix(IReadOnlyList<BadInputEndpoint> group)
@@ -219,5 +261,5 @@ public static class BadInputEndpoints
     }
 
     public static BadInputEndpoint Named(string name) =>
-        BotFramework.Concat(Kakao).Concat(DirectLine).Concat(HelpDeskApi).Concat(AdminApi).Single(e => e.Name == name);
+        BotFramework.Concat(Kakao).Concat(DirectLine).Concat(HelpDeskApi).Concat(AdminApi).Concat(AgentApi).Single(e => e.Name == name);
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
+using SupportBot.Bot.Handoffs;
 using SupportBot.Bot.Tickets;
 using SupportBot.Web.Tests.Admin;
 using SupportBot.Web.Tests.DirectLine;
@@ -15,6 +16,7 @@ namespace SupportBot.Web.Tests.BadInput;
 public class BadInputHost(TrainedModelFixture model) : IAsyncLifetime
 {
     public const string ApiKey = "bad-input-key-0123456789abcdef";
+    public const string AgentKey = "bad-input-agent-key-0123456789abcdef";
 
     private SupportBotFactory? _factory;
     private AdminSession? _admin;
@@ -25,6 +27,9 @@ public class BadInputHost(TrainedModelFixture model) : IAsyncLifetime
     public StartedConversation Conversation { get; private set; } = null!;
 
     public string TicketNumber { get; private set; } = null!;
+
+    /// <summary>A handoff the agent key's agent holds.</summary>
+    public string HandoffId { get; private set; } = null!;
 
     /// <summary>Whether the store is the SQLite file the checks read (<see cref="StoreSnapshot"/>).</summary>
     public virtual bool StoresInSqlite => true;
@@ -38,6 +43,9 @@ public class BadInputHost(TrainedModelFixture model) : IAsyncLifetime
             ["HelpDesk:ApiKeys:0:Scopes:0"] = "tickets",
             ["HelpDesk:ApiKeys:0:Scopes:1"] = "conversations",
             ["HelpDesk:RequireApiKeyForFaq"] = "true",
+            ["HelpDesk:ApiKeys:1:Name"] = "bad-input-agent",
+            ["HelpDesk:ApiKeys:1:Key"] = AgentKey,
+            ["HelpDesk:ApiKeys:1:Scopes:0"] = "agent",
         };
         foreach (var (key, value) in await StorageSettingsAsync())
         {
@@ -49,6 +57,10 @@ public class BadInputHost(TrainedModelFixture model) : IAsyncLifetime
         Conversation = await new DirectLineCalls(_client).StartAsync();
         TicketNumber = (await _factory.Services.GetRequiredService<ITicketStore>().CreateAsync(TicketRequests.Handoff())).Number;
         _admin = await AdminSession.SignInAsync(_factory);
+        var handoffs = _factory.Services.GetRequiredService<IHandoffStore>();
+        var handoff = await handoffs.QueueAsync(
+            new NewHandoff("directline", Conversation.Id, "bad-input-user", "User", "en", "{}", []), DateTimeOffset.UtcNow);
+        HandoffId = (await handoffs.AcceptAsync(handoff.Id, "bad-input-agent", DateTimeOffset.UtcNow)).Handoff!.Id;
     }
 
     /// <summary>Settings that put the store elsewhere than the test's SQLite file.</summary>
@@ -66,7 +78,8 @@ public class BadInputHost(TrainedModelFixture model) : IAsyncLifetime
     /// <summary>Sends a request as the caller would; <c>{conversation}</c> and <c>{ticket}</c> in the path are the host's.</summary>
     public Task<HttpResponseMessage> SendAsync(string method, string path, Caller caller, HttpContent? content = null)
     {
-        path = path.Replace("{conversation}", Conversation.Id, StringComparison.Ordinal).Replace("{ticket}", TicketNumber, StringComparison.Ordinal);
+        path = path.Replace("{conversation}", Conversation.Id, StringComparison.Ordinal).Replace("{ticket}", TicketNumber, StringComparison.Ordinal)
+            .Replace("{handoff}", HandoffId, StringComparison.Ordinal);
         var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = content };
         switch (caller)
         {
@@ -78,6 +91,9 @@ public class BadInputHost(TrainedModelFixture model) : IAsyncLifetime
                 break;
             case Caller.ApiKey:
                 request.Headers.Add("X-Api-Key", ApiKey);
+                break;
+            case Caller.AgentKey:
+                request.Headers.Add("X-Api-Key", AgentKey);
                 break;
             case Caller.SignedInAdmin:
                 return _admin!.SendAsync(request);

@@ -62,6 +62,18 @@ public sealed class AdminApiBadInputTests(BadInputHost host) : IClassFixture<Bad
         BadInputCheck.SendAndCheckAsync(host, endpoint, badBody);
 }
 
+/// <summary>Bad bodies thrown at the agent API (<c>/api/v1/agents</c>, <c>/api/v1/handoffs</c>), with an agent's key holding the handoff.</summary>
+[Collection(WebHostCollection.Name)]
+public sealed class AgentApiBadInputTests(BadInputHost host) : IClassFixture<BadInputHost>
+{
+    public static TheoryData<string, string> Cases => BadInputEndpoints.Matrix(BadInputEndpoints.AgentApi);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public Task A_bad_body_is_a_4xx_that_stores_nothing_or_a_valid_input_taken_clean(string endpoint, string badBody) =>
+        BadInputCheck.SendAndCheckAsync(host, endpoint, badBody);
+}
+
 /// <summary>Bad query and path values thrown at the reading endpoints of the REST API, the dashboard and Direct Line.</summary>
 [Collection(WebHostCollection.Name)]
 public sealed class QueryBadInputTests(BadInputHost host) : IClassFixture<BadInputHost>

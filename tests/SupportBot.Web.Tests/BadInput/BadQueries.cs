@@ -42,6 +42,11 @@ public static class BadQueries
         new("GET /admin/conversations/{channelId}/{conversationId}/transcript (channelId)", "/admin/conversations/{v}/bad-input-conversation/transcript", Caller.SignedInAdmin, ErrorShape.Problem),
         new("GET /admin/api/stats?days", "/admin/api/stats?days={v}", Caller.SignedInAdmin, ErrorShape.Problem),
         new("GET /admin/api/review?days", "/admin/api/review?days={v}", Caller.SignedInAdmin, ErrorShape.Problem),
+        new("GET /api/v1/handoffs?status", "/api/v1/handoffs?status={v}", Caller.AgentKey, ErrorShape.Problem),
+        new("GET /api/v1/handoffs?limit", "/api/v1/handoffs?limit={v}", Caller.AgentKey, ErrorShape.Problem),
+        new("GET /api/v1/handoffs/{id}/activities (id)", "/api/v1/handoffs/{v}/activities?wait=0", Caller.AgentKey, ErrorShape.Problem),
+        new("GET /api/v1/handoffs/{id}/activities?watermark", "/api/v1/handoffs/{handoff}/activities?watermark={v}&wait=0", Caller.AgentKey, ErrorShape.Problem),
+        new("GET /api/v1/handoffs/{id}/activities?wait", "/api/v1/handoffs/{handoff}/activities?wait={v}", Caller.AgentKey, ErrorShape.Problem),
         new("GET /v3/directline/conversations/{id}?watermark", "/v3/directline/conversations/{conversation}?watermark={v}", Caller.ConversationToken, ErrorShape.DirectLine),
         new("GET /v3/directline/conversations/{id}/activities?watermark", "/v3/directline/conversations/{conversation}/activities?watermark={v}", Caller.ConversationToken, ErrorShape.DirectLine),
     ];
