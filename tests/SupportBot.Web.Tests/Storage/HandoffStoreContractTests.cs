@@ -131,6 +131,18 @@ public abstract class HandoffStoreContractTests
     }
 
     [Fact]
+    public async Task Of_agents_accepting_one_handoff_at_once_exactly_one_wins()
+    {
+        var queued = await Store.QueueAsync(Conversation("c-1"), Now);
+
+        var changes = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => Store.AcceptAsync(queued.Id, $"agent-{i}", Now))));
+
+        var winner = Assert.Single(changes, c => c.Result == HandoffChangeResult.Changed);
+        Assert.All(changes.Where(c => c != winner), c => Assert.Equal(HandoffChangeResult.HeldByAnother, c.Result));
+        Assert.Equal(winner.Handoff!.Agent, (await Store.FindAsync(queued.Id))?.Agent);
+    }
+
+    [Fact]
     public async Task An_ended_or_unknown_handoff_cannot_be_accepted()
     {
         var queued = await Store.QueueAsync(Conversation("c-1"), Now);

@@ -4,6 +4,7 @@ using Microsoft.Bot.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using SupportBot.Bot.Conversation;
 using SupportBot.Bot.Dialogs;
+using SupportBot.Bot.Handoffs;
 using SupportBot.Bot.Storage;
 using SupportBot.Web.Storage.PostgreSql;
 using SupportBot.Bot.Tickets;
@@ -42,6 +43,31 @@ public sealed class PostgreSqlReplicaTests(TrainedModelFixture model) : IAsyncLi
         Assert.IsType<PostgreSqlDirectLineStore>(host.Services.GetRequiredService<IDirectLineStore>());
         var ready = JsonNode.Parse(await client.GetStringAsync("/readyz"))!;
         Assert.Equal("Healthy", (string?)ready["checks"]!["storage"]!["status"]);
+    }
+
+    [Fact]
+    public async Task A_handoff_queued_and_written_on_one_replica_wakes_and_is_read_on_another()
+    {
+        await using var replicaA = Replica();
+        await using var replicaB = Replica();
+        using var clientA = await replicaA.CreateReadyClientAsync();
+        using var clientB = await replicaB.CreateReadyClientAsync();
+        await replicaB.Services.GetRequiredService<PostgreSqlConversationNotifier>().Listening.WaitAsync(TimeSpan.FromSeconds(30));
+        var storeA = replicaA.Services.GetRequiredService<IHandoffStore>();
+        var storeB = replicaB.Services.GetRequiredService<IHandoffStore>();
+        Assert.IsType<PostgreSqlHandoffStore>(storeA);
+        var notifierB = replicaB.Services.GetRequiredService<IConversationNotifier>();
+        using var queue = notifierB.Subscribe(HandoffNotifications.Queue);
+
+        var queued = await storeA.QueueAsync(new NewHandoff("webchat", "c-1", "u-1", "Ana", "en", "{}", []), DateTimeOffset.UtcNow);
+        using var log = notifierB.Subscribe(HandoffNotifications.Activities(queued.Id));
+        Assert.Equal(0, await queue.Watermarks.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        var accepted = await storeB.AcceptAsync(queued.Id, "Minji", DateTimeOffset.UtcNow);
+        var watermark = await storeA.AppendAsync(queued.Id, """{"type":"message","text":"hello from replica A"}""");
+
+        Assert.Equal(HandoffChangeResult.Changed, accepted.Result);
+        Assert.Equal(watermark, await log.Watermarks.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["""{"type":"message","text":"hello from replica A"}"""], (await storeB.ReadAsync(queued.Id, 0, 10)).Activities.Select(a => a.ActivityJson));
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public sealed class PostgreSqlMigratorTests : IAsyncLifetime
         Assert.Single(applied, a => a.Count == 0);
         Assert.Equal(versions, await RecordedVersionsAsync(replicaA));
         Assert.Equal(
-            ["asked_questions", "bot_state", "data_protection_keys", "directline_activities", "directline_conversations", "intent_models", "schema_migrations", "ticket_events", "tickets", "transcript_activities"],
+            ["agent_presence", "asked_questions", "bot_state", "data_protection_keys", "directline_activities", "directline_conversations", "handoff_activities", "handoffs", "intent_models", "schema_migrations", "ticket_events", "tickets", "transcript_activities"],
             await TablesAsync(replicaA));
     }
 
