@@ -28,7 +28,9 @@ public static class AdminAuthentication
             // The whole site: the agent console (/agent) posts with the same tokens; each is bound to its page's signed-in user.
             options.Cookie.Path = "/";
         });
-        services.AddAuthentication()
+        // The default scheme, named: with the agent console's scheme beside it there is no implicit
+        // one, and the admin's sign-out and sign-in posts (open endpoints) check tokens bound to the admin.
+        services.AddAuthentication(Scheme)
             .AddCookie(Scheme, options =>
             {
                 options.Cookie.Name = CookieName;

@@ -134,18 +134,13 @@ public static class AgentConsole
     }
 
     /// <summary>The conversation as the transcript store has it (the user's questions and the bot's answers), the handoff's activities included.</summary>
-    private static async Task<Results<Ok<List<ConversationLine>>, ValidationProblem, ProblemHttpResult>> ConversationAsync(
+    private static async Task<Results<Ok<List<ConversationLine>>, ProblemHttpResult>> ConversationAsync(
         string id, AgentDesk desk, ITranscriptStore transcripts, CancellationToken cancellationToken)
     {
-        if (AgentEndpoints.BadId(id) is { } bad)
-        {
-            return bad;
-        }
-
-        var handoff = await desk.Store.FindAsync(id, cancellationToken);
+        var (handoff, problem) = await AgentEndpoints.FindAsync(id, desk, cancellationToken);
         if (handoff is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no handoff '{id}'.");
+            return problem!;
         }
 
         var activities = await transcripts.ReadWholeTranscriptAsync(handoff.ChannelId, handoff.ConversationId, MaxConversationLines, cancellationToken);
@@ -159,18 +154,13 @@ public static class AgentConsole
     }
 
     /// <summary>The FAQ's answers for the user's last message (or, before any, the last question of the log), ranked as <c>POST /api/v1/answers</c> ranks them.</summary>
-    private static async Task<Results<Ok<AgentSuggestions>, ValidationProblem, ProblemHttpResult>> SuggestAsync(
+    private static async Task<Results<Ok<AgentSuggestions>, ProblemHttpResult>> SuggestAsync(
         string id, AgentDesk desk, AnswerService answers, CancellationToken cancellationToken)
     {
-        if (AgentEndpoints.BadId(id) is { } bad)
-        {
-            return bad;
-        }
-
-        var handoff = await desk.Store.FindAsync(id, cancellationToken);
+        var (handoff, problem) = await AgentEndpoints.FindAsync(id, desk, cancellationToken);
         if (handoff is null)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no handoff '{id}'.");
+            return problem!;
         }
 
         var text = await LastUserTextAsync(desk.Store, handoff, cancellationToken) ?? handoff.Questions.LastOrDefault()?.Text;

@@ -174,11 +174,6 @@ public static partial class AgentEndpoints
     private static async Task<Results<Ok<HandoffActivitiesView>, ValidationProblem, ProblemHttpResult>> ReadAsync(
         string id, string? watermark, string? wait, AgentDesk desk, CancellationToken cancellationToken)
     {
-        if (BadId(id) is { } bad)
-        {
-            return bad;
-        }
-
         var errors = new Dictionary<string, string[]>();
         long after = 0;
         if (watermark is not null && (!long.TryParse(watermark, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
@@ -197,20 +192,14 @@ public static partial class AgentEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var handoff = await desk.Store.FindAsync(id, cancellationToken);
-        return handoff is null
-            ? NoSuchHandoff(id)
-            : TypedResults.Ok(await desk.ReadAsync(handoff, after, TimeSpan.FromSeconds(seconds), cancellationToken));
+        var (handoff, problem) = await FindAsync(id, desk, cancellationToken);
+        return problem ?? (Results<Ok<HandoffActivitiesView>, ValidationProblem, ProblemHttpResult>)TypedResults.Ok(
+            await desk.ReadAsync(handoff!, after, TimeSpan.FromSeconds(seconds), cancellationToken));
     }
 
     private static async Task<Results<Accepted, ValidationProblem, ProblemHttpResult>> PostAsync(
         string id, HttpContext context, AgentDesk desk, IOptions<BotOptions> bot)
     {
-        if (BadId(id) is { } bad)
-        {
-            return bad;
-        }
-
         var body = context.Features.Get<JsonBodyFeature>()!.Root;
         var errors = new Dictionary<string, string[]>();
         string? type = null;
@@ -262,13 +251,8 @@ public static partial class AgentEndpoints
         }
 
         var agent = AgentOf(context);
-        var handoff = await desk.Store.FindAsync(id, context.RequestAborted);
-        if (handoff is null)
-        {
-            return NoSuchHandoff(id);
-        }
-
-        if (Refusal(handoff, agent) is { } refused)
+        var (handoff, refused) = await FindYoursAsync(id, agent, desk, context.RequestAborted);
+        if (refused is not null)
         {
             return refused;
         }
@@ -285,17 +269,12 @@ public static partial class AgentEndpoints
             From = new ChannelAccount(id: "agent:" + agent, name: agent),
             Timestamp = desk.Now,
         };
-        await relay.SendFromAgentAsync(handoff, activity, context.RequestAborted);
+        await relay.SendFromAgentAsync(handoff!, activity, context.RequestAborted);
         return TypedResults.Accepted((string?)null);
     }
 
     private static async Task<Results<Ok<HandoffView>, ValidationProblem, ProblemHttpResult>> EndAsync(string id, HttpContext context, AgentDesk desk)
     {
-        if (BadId(id) is { } bad)
-        {
-            return bad;
-        }
-
         var reason = HandoffEndReason.Completed;
         if (context.Features.Get<JsonBodyFeature>()?.Root is { } body)
         {
@@ -323,13 +302,7 @@ public static partial class AgentEndpoints
         }
 
         var agent = AgentOf(context);
-        var handoff = await desk.Store.FindAsync(id, context.RequestAborted);
-        if (handoff is null)
-        {
-            return NoSuchHandoff(id);
-        }
-
-        if (Refusal(handoff, agent) is { } refused)
+        if ((await FindYoursAsync(id, agent, desk, context.RequestAborted)).Problem is { } refused)
         {
             return refused;
         }
@@ -344,7 +317,13 @@ public static partial class AgentEndpoints
         };
     }
 
-    /// <summary>Why the agent may not post to or end this handoff now: not active (409) or another's (403); null when it may.</summary>
+    /// <summary>The handoff the agent may post to or end now, or why not: as <see cref="FindAsync"/>, then not active (409) or another's (403).</summary>
+    private static async Task<(Handoff? Handoff, ProblemHttpResult? Problem)> FindYoursAsync(string id, string agent, AgentDesk desk, CancellationToken cancellationToken)
+    {
+        var (handoff, problem) = await FindAsync(id, desk, cancellationToken);
+        return handoff is null ? (null, problem) : (handoff, Refusal(handoff, agent));
+    }
+
     private static ProblemHttpResult? Refusal(Handoff handoff, string agent) => handoff.Status switch
     {
         HandoffStatus.Waiting => Conflict("This handoff is waiting: accept it first."),
@@ -354,8 +333,20 @@ public static partial class AgentEndpoints
     };
 
     /// <summary>A handoff id as the stores make them; anything else is a 400, not a lookup.</summary>
-    internal static ValidationProblem? BadId(string id) =>
-        HandoffId().IsMatch(id) ? null : TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["id is a handoff's id: 1 to 64 letters, digits, '_' or '-'."] });
+    internal static ProblemHttpResult? BadId(string id) =>
+        HandoffId().IsMatch(id) ? null : TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "id is a handoff's id: 1 to 64 letters, digits, '_' or '-'.");
+
+    /// <summary>The handoff a URL names, or why not: 400 for an id of the wrong shape, 404 for an unknown one.</summary>
+    internal static async Task<(Handoff? Handoff, ProblemHttpResult? Problem)> FindAsync(string id, AgentDesk desk, CancellationToken cancellationToken)
+    {
+        if (BadId(id) is { } bad)
+        {
+            return (null, bad);
+        }
+
+        var handoff = await desk.Store.FindAsync(id, cancellationToken);
+        return handoff is null ? (null, NoSuchHandoff(id)) : (handoff, null);
+    }
 
     private static ProblemHttpResult NoSuchHandoff(string id) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no handoff '{id}'.");
