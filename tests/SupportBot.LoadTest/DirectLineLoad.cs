@@ -193,15 +193,7 @@ public sealed class DirectLineLoad(HttpClient http, Uri host, string secret, IRe
         public async ValueTask DisposeAsync()
         {
             await _closing.CancelAsync();
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
-            }
-            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or InvalidOperationException)
-            {
-            }
-
+            await CloseAsync(_socket);
             await _reading;
             _socket.Dispose();
         }
@@ -267,6 +259,19 @@ public sealed class DirectLineLoad(HttpClient http, Uri host, string secret, IRe
             {
                 _received.Writer.TryComplete();
             }
+        }
+    }
+
+    /// <summary>Says goodbye with a close frame, as a page being closed does, without waiting long for the host's answer.</summary>
+    public static async Task CloseAsync(WebSocket socket)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or InvalidOperationException)
+        {
         }
     }
 

@@ -6,6 +6,9 @@ using SupportBot.LoadTest;
 // Starts the bare echo bot and SupportBot as separate processes and loads each in turn.
 //   dotnet run -c Release --no-build --project tests/SupportBot.LoadTest -- directline [--questions 200] [--conversations 200] [--hold 60] [--storage Sqlite|Memory]
 // Starts SupportBot and measures its Direct Line: POST-to-answer on the WebSocket, and memory with many open WebSockets.
+//   dotnet run -c Release --no-build --project tests/SupportBot.LoadTest -- soak [--conversations 10000] [--minutes 10] [--interval 30] [--rate 100] [--warmup 45] [--sample 15] [--storage Sqlite|Memory]
+// Starts SupportBot and holds many Direct Line conversations, each asking at random about every --interval seconds:
+// turns/s, POST-to-answer percentiles, dropped WebSockets, host CPU per turn and RSS over time (docs/performance.md).
 //   dotnet run -c Release --no-build --project tests/SupportBot.LoadTest -- scaleout [--clients 8] [--seconds 20] [--warmup 45] [--rounds 2] [--sockets 3000]
 // Starts a durable PostgreSQL, two SupportBot replicas on it behind nginx (deploy/nginx/nginx.conf), one on SQLite and
 // the echo bot; loads each in turn, counts PostgreSQL's statements per turn, then holds WebSockets through nginx.
@@ -68,6 +71,11 @@ var environment = new Dictionary<string, string>
 if (directLine)
 {
     return await RunDirectLineAsync();
+}
+
+if (args.Length > 0 && args[0] == "soak")
+{
+    return await RunSoakAsync();
 }
 
 if (args.Length > 0 && args[0] == "scaleout")
@@ -147,6 +155,44 @@ async Task<int> RunDirectLineAsync()
         held, open, keepAlives, hold, idle, peak, end);
     Console.WriteLine(DirectLineLoad.Format(result));
     return errors == 0 && open == held ? 0 : 3;
+}
+
+async Task<int> RunSoakAsync()
+{
+    if (!File.Exists(modelPath))
+    {
+        Console.Error.WriteLine($"Train the model first (missing {modelPath}): dotnet run -c Release --no-build --project src/SupportBot.Cli -- train");
+        return 1;
+    }
+
+    var count = Option("conversations", 10_000);
+    var minutes = Option("minutes", 10);
+    var interval = TimeSpan.FromSeconds(Option("interval", 30));
+    var perSecond = Option("rate", 100);
+
+    // Each conversation is a WebSocket in this process and another in the host, which inherits this limit.
+    if (OpenFiles.Check(count + 1024) is { } tooFew)
+    {
+        Console.Error.WriteLine(tooFew);
+        return 1;
+    }
+
+    var secret = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    environment["DirectLine__Secret"] = secret;
+
+    // Every conversation comes from this one address: its creation limit (30 a minute per address) is raised to the whole run.
+    environment["RateLimits__DirectLineCreation__PermitLimit"] = (count + 100).ToString(CultureInfo.InvariantCulture);
+    Console.Error.WriteLine($"Soak: {count} Direct Line conversations opened at {perSecond}/s, a question every {interval.TotalSeconds:F0} s each on average, {warmup} s warm-up + {minutes} min timed, {provider}, on {Environment.ProcessorCount} cores");
+
+    // Few sockets for the POSTs, whatever the number of conversations; the WebSockets have their own.
+    using var soakHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256 }) { Timeout = TimeSpan.FromSeconds(30) };
+    using var bot = BotProcess.Start(webDll, [], environment);
+    await bot.WaitReadyAsync(soakHttp, TimeSpan.FromMinutes(3));
+    var soak = new SoakRun(soakHttp, bot.BaseUri, secret, questions);
+    var result = await soak.RunAsync(count, perSecond, interval, TimeSpan.FromSeconds(warmup), TimeSpan.FromMinutes(minutes), TimeSpan.FromSeconds(Option("sample", 15)), bot.Id);
+    work.Delete(recursive: true);
+    Console.WriteLine(SoakRun.Format(result));
+    return result.Errors == 0 && result.Dropped == 0 && result.OpenFailures == 0 ? 0 : 3;
 }
 
 static string FindRepositoryRoot()
