@@ -34,7 +34,7 @@ builder.Services.AddBotFramework();         // authentication (Bot:AllowUnauthen
 builder.Services.AddHelpDesk();             // HelpDesk:*: API keys, the ticket webhook and its dispatcher
 builder.Services.AddLiveChat();             // HelpDesk:OfficeHours, MaxWait, PresenceTimeout: live handoff, waits timed out into tickets
 builder.Services.AddAdminDashboard();       // HelpDesk:AdminPassword: /admin sign-in, charts, review, retraining
-builder.Services.AddAgents();               // HelpDesk:PresenceTimeout: live-handoff agents (agent keys, presence), the /agent sign-in
+builder.Services.AddAgents();               // live-handoff agents (agent keys, presence), the /agent sign-in
 builder.Services.AddDirectLine();           // DirectLine:*, WebChat:*: Direct Line 3.0 in process, tokens, history, CORS, limits
 builder.Services.AddKakaoSkill();           // Kakao:*: POST /api/kakao/skill, KakaoTalk through Kakao i Open Builder
 builder.Services.AddRateLimits();           // RateLimits:*: per IP, per API key, per conversation, wrong API keys
