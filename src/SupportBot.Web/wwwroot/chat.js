@@ -13,6 +13,12 @@
   const error = document.getElementById('chat-error');
   const errorMessage = document.getElementById('chat-error-message');
   const retry = document.getElementById('chat-retry');
+  // During a live handoff the bot relays a person's messages with channelData.agent = their name.
+  const agentOf = activity => {
+    const agent = activity && activity.channelData && activity.channelData.agent;
+    return typeof agent === 'string' ? agent : '';
+  };
+  const agentLabel = locale === 'ko-KR' ? name => `${name} 상담원` : name => `Agent ${name}`;
 
   if (embedded) {
     document.body.classList.add('embedded');
@@ -105,9 +111,48 @@
       }
     });
 
+    // A person's messages carry their name before the time, in the status line Web Chat already
+    // has under each group of messages. Web Chat takes only a React element here and the bundle
+    // does not expose React, so the label is a span shaped like the element Web Chat rendered
+    // (copied from it, so it matches the bundle's React), holding the name and that element.
+    const activityStatusMiddleware = () => next => args => {
+      const agent = agentOf(args.activity);
+      const status = next(agent ? { ...args, hideTimestamp: false } : args);
+      if (!agent || !status || typeof status !== 'object') {
+        return status;
+      }
+
+      return {
+        ...status,
+        type: 'span',
+        key: null,
+        ref: null,
+        props: { className: 'chat-agent', children: [agentLabel(agent), ' · ', status] },
+      };
+    };
+
+    // Web Chat groups a sender's messages by role, so the agent's would join the bot's (both come
+    // from the bot) and lose their label to the bot's line after them: a new agent starts a group.
+    const splitByAgent = groups => groups.flatMap(group => group.reduce((parts, activity) => {
+      const last = parts[parts.length - 1];
+      if (last && agentOf(last[last.length - 1]) === agentOf(activity)) {
+        last.push(activity);
+      } else {
+        parts.push([activity]);
+      }
+
+      return parts;
+    }, []));
+    const groupActivitiesMiddleware = () => next => args => {
+      const groups = next(args);
+      return { ...groups, sender: splitByAgent(groups.sender || []), status: splitByAgent(groups.status || []) };
+    };
+
     window.WebChat.renderWebChat(
       {
         directLine,
+        activityStatusMiddleware,
+        groupActivitiesMiddleware,
         userID: conversation.userId,
         username: 'You',
         locale,
