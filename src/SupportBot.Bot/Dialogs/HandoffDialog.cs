@@ -353,17 +353,10 @@ public sealed class HandoffDialog(
 
         if (current.Id is null || !activities.Any(a => a.Id == current.Id))
         {
-            activities.Add(redactor.Enabled ? Redacted(current) : current);
+            activities.Add(redactor.Enabled ? redactor.RedactedCopy(current) : current);
         }
 
         return activities;
-    }
-
-    private Activity Redacted(Activity activity)
-    {
-        var copy = TranscriptJson.Deserialize(TranscriptJson.Serialize(activity));
-        copy.Text = redactor.Redact(copy.Text);
-        return copy;
     }
 
     private static IMessageActivity EmailQuestion(BotTexts texts, string? known, bool again) => known is null

@@ -10,13 +10,9 @@ namespace SupportBot.Bot.Handoffs;
 /// </summary>
 public sealed class HandoffLog(IHandoffStore store, TextRedactor redactor, TimeProvider time)
 {
-    public Task<long> AppendFromUserAsync(string handoffId, Activity activity, CancellationToken cancellationToken)
-    {
-        // A copy: the turn goes on with the user's words as they were.
-        var copy = TranscriptJson.Deserialize(TranscriptJson.Serialize(activity));
-        copy.Text = redactor.Redact(copy.Text);
-        return AppendAsync(handoffId, copy, RoleTypes.User, cancellationToken);
-    }
+    // A copy: the turn goes on with the user's words as they were.
+    public Task<long> AppendFromUserAsync(string handoffId, Activity activity, CancellationToken cancellationToken) =>
+        AppendAsync(handoffId, redactor.RedactedCopy(activity), RoleTypes.User, cancellationToken);
 
     /// <summary>What the agent sent, as the user's channel got it.</summary>
     public Task<long> AppendFromAgentAsync(string handoffId, Activity sent, CancellationToken cancellationToken) =>

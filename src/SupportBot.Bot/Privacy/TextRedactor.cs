@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
+using Microsoft.Bot.Schema;
 using Microsoft.Extensions.Options;
+using SupportBot.Bot.Storage;
 
 namespace SupportBot.Bot.Privacy;
 
@@ -35,6 +37,14 @@ public sealed partial class TextRedactor(IOptions<RedactionOptions> options)
     /// <summary>The text with what looks personal masked; the text itself when redaction is off or nothing matched.</summary>
     [return: NotNullIfNotNull(nameof(text))]
     public string? Redact(string? text) => Enabled && !string.IsNullOrEmpty(text) ? Mask(text) : text;
+
+    /// <summary>A copy of the activity, its text redacted as <see cref="Redact"/> does: what a store keeps while the turn reads the original.</summary>
+    public Activity RedactedCopy(Activity activity)
+    {
+        var copy = TranscriptJson.Deserialize(TranscriptJson.Serialize(activity));
+        copy.Text = Redact(copy.Text);
+        return copy;
+    }
 
     /// <summary>The masking itself, whatever the setting (tests, benchmarks).</summary>
     public static string Mask(string text)
