@@ -72,19 +72,59 @@ public static class ActivityStream
         // close frame that tells the client to reconnect elsewhere must go out first.
         using var stopReceiving = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         var receiving = ReceiveUntilClosedAsync(socket, stopReceiving.Token, closed);
+
+        // A client that stops reading blocks a send; being dropped cancels it.
+        using var sending = CancellationTokenSource.CreateLinkedTokenSource(closed.Token, subscription.Dropped);
         logger.LogInformation("Direct Line stream of conversation {ConversationId} opened at watermark {Watermark}", conversationId, from);
         try
         {
-            from = await SendNewAsync(socket, store, conversationId, from, subscription, closed.Token);
+            from = await SendNewAsync(socket, store, conversationId, from, upTo: null, open!, closed.Token, sending.Token);
+
+            // One timer for the stream's life: a wait per idle spell would build a timer and a
+            // linked cancellation each time, and end in a thrown cancellation when the spell ran out.
+            // Wall-clock time, not the host's TimeProvider: proxies cut sockets idle by the wall clock.
+            using var keepAlive = new PeriodicTimer(options.Value.KeepAliveInterval);
+            var tick = keepAlive.WaitForNextTickAsync(closed.Token).AsTask();
+            var sentSinceTick = false;
+            Task<bool>? announced = null;
             while (!closed.IsCancellationRequested)
             {
-                if (await NextAsync(subscription, options.Value.KeepAliveInterval, closed.Token))
+                announced ??= subscription.Watermarks.WaitToReadAsync(closed.Token).AsTask();
+                if (!announced.IsCompleted && await Task.WhenAny(announced, tick) == tick)
                 {
-                    from = await SendNewAsync(socket, store, conversationId, from, subscription, closed.Token);
+                    if (!await tick)
+                    {
+                        break;
+                    }
+
+                    if (!sentSinceTick)
+                    {
+                        await socket.SendAsync(KeepAlive, WebSocketMessageType.Text, endOfMessage: true, sending.Token);
+                    }
+
+                    sentSinceTick = false;
+                    tick = keepAlive.WaitForNextTickAsync(closed.Token).AsTask();
+                    continue;
                 }
-                else
+
+                var more = await announced;
+                announced = null;
+                if (!more)
                 {
-                    await SendAsync(socket, KeepAlive, subscription, closed.Token);
+                    throw new OperationCanceledException("The subscription ended.");
+                }
+
+                // Coalesce: one catch-up serves every announcement so far.
+                long? upTo = null;
+                while (subscription.Watermarks.TryRead(out var announcedWatermark))
+                {
+                    upTo = Math.Max(upTo ?? announcedWatermark, announcedWatermark);
+                }
+
+                if (upTo > from)
+                {
+                    from = await SendNewAsync(socket, store, conversationId, from, upTo, open!, closed.Token, sending.Token);
+                    sentSinceTick = true;
                 }
             }
         }
@@ -171,35 +211,24 @@ public static class ActivityStream
             || webChat.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>True when new activities were announced, false when the keep-alive interval passed first.</summary>
-    private static async Task<bool> NextAsync(IConversationSubscription subscription, TimeSpan keepAlive, CancellationToken closed)
+    /// <summary>
+    /// Sends the activities after <paramref name="from"/>, up to the announced <paramref name="upTo"/>
+    /// (or all there are, when null), and returns the watermark sent up to. Activities appended by
+    /// this process come from <paramref name="open"/>; others (another replica's, or a stream too
+    /// far behind) are read from the store.
+    /// </summary>
+    private static async Task<long> SendNewAsync(
+        WebSocket socket, IDirectLineStore store, string conversationId, long from, long? upTo, OpenActivityStreams.OpenStream open, CancellationToken closed, CancellationToken sending)
     {
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(closed);
-        idle.CancelAfter(keepAlive);
-        try
+        while (upTo is null || from < upTo)
         {
-            if (!await subscription.Watermarks.WaitToReadAsync(idle.Token))
+            if (open.TryTakeNext(from, out var appended))
             {
-                throw new OperationCanceledException("The subscription ended.");
+                await socket.SendAsync(ActivityMessage(appended), WebSocketMessageType.Text, endOfMessage: true, sending);
+                from = appended.Watermark;
+                continue;
             }
-        }
-        catch (OperationCanceledException) when (!closed.IsCancellationRequested && idle.IsCancellationRequested)
-        {
-            return false;
-        }
 
-        // Coalesce: one read from the store catches up with every announcement so far.
-        while (subscription.Watermarks.TryRead(out _))
-        {
-        }
-
-        return true;
-    }
-
-    private static async Task<long> SendNewAsync(WebSocket socket, IDirectLineStore store, string conversationId, long from, IConversationSubscription subscription, CancellationToken closed)
-    {
-        while (true)
-        {
             var page = await store.ReadAsync(conversationId, from, DirectLineEndpoints.PageSize, closed);
             if (page.Activities.Count == 0)
             {
@@ -211,20 +240,17 @@ public static class ActivityStream
             // message's, so a client given [a, b] then [c] may show a, c, b.
             foreach (var activity in page.Activities)
             {
-                var single = new ActivityPage([activity], activity.Watermark);
-                await SendAsync(socket, Encoding.UTF8.GetBytes(DirectLineEndpoints.ActivitySetJson(single)), subscription, closed);
+                await socket.SendAsync(ActivityMessage(activity), WebSocketMessageType.Text, endOfMessage: true, sending);
             }
 
             from = page.Watermark;
         }
+
+        return from;
     }
 
-    private static async Task SendAsync(WebSocket socket, byte[] message, IConversationSubscription subscription, CancellationToken closed)
-    {
-        // A client that stops reading blocks the send; being dropped cancels it.
-        using var send = CancellationTokenSource.CreateLinkedTokenSource(closed, subscription.Dropped);
-        await socket.SendAsync(message, WebSocketMessageType.Text, endOfMessage: true, send.Token);
-    }
+    private static byte[] ActivityMessage(StoredActivity activity) =>
+        Encoding.UTF8.GetBytes(DirectLineEndpoints.ActivitySetJson(new ActivityPage([activity], activity.Watermark)));
 
     private static async Task ReceiveUntilClosedAsync(WebSocket socket, CancellationToken stop, CancellationTokenSource closed)
     {

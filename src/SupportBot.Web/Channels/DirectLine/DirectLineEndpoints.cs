@@ -135,12 +135,13 @@ public static class DirectLineEndpoints
         string conversationId,
         HttpRequest request,
         DirectLineAuthorization authorization,
-        IDirectLineStore store,
         DirectLineChannel channel,
         [FromKeyedServices(DirectLineChannel.ChannelId)] PostsPerKey postLimits,
         CancellationToken cancellationToken)
     {
-        var access = await AuthorizeConversationAsync(request, conversationId, authorization, store, cancellationToken);
+        // No lookup of the conversation: appending to one that does not exist fails (404 below),
+        // and a lookup was a read of the store on every turn.
+        var access = AuthorizeCaller(request, conversationId, authorization);
         if (access.Refusal is not null)
         {
             return access.Refusal;
@@ -171,7 +172,16 @@ public static class DirectLineEndpoints
             return DirectLineErrors.BadArgument("With the secret, an activity needs 'from.id'.");
         }
 
-        var posted = await channel.PostAsync(conversationId, userId, activity, DirectLineUrls.ServiceUrl(request), cancellationToken);
+        PostedActivity posted;
+        try
+        {
+            posted = await channel.PostAsync(conversationId, userId, activity, DirectLineUrls.ServiceUrl(request), cancellationToken);
+        }
+        catch (ConversationNotFoundException)
+        {
+            return DirectLineErrors.ConversationNotFound(conversationId);
+        }
+
         return posted.BotFailed ? DirectLineErrors.BotError() : TypedResults.Ok(new ResourceIdResponse(posted.Id));
     }
 
@@ -231,18 +241,26 @@ public static class DirectLineEndpoints
     private static async Task<ConversationAccess> AuthorizeConversationAsync(
         HttpRequest request, string conversationId, DirectLineAuthorization authorization, IDirectLineStore store, CancellationToken cancellationToken)
     {
+        var access = AuthorizeCaller(request, conversationId, authorization);
+        if (access.Refusal is not null)
+        {
+            return access;
+        }
+
+        var conversation = await store.FindAsync(conversationId, cancellationToken);
+        return access with { Conversation = conversation, Refusal = conversation is null ? DirectLineErrors.ConversationNotFound(conversationId) : null };
+    }
+
+    private static ConversationAccess AuthorizeCaller(HttpRequest request, string conversationId, DirectLineAuthorization authorization)
+    {
         if (!authorization.TryAuthorize(request, out var caller, out var error))
         {
             return new ConversationAccess(caller, null, error);
         }
 
-        if (!caller.MayUse(conversationId))
-        {
-            return new ConversationAccess(caller, null, DirectLineErrors.Forbidden("The token is for another conversation."));
-        }
-
-        var conversation = await store.FindAsync(conversationId, cancellationToken);
-        return new ConversationAccess(caller, conversation, conversation is null ? DirectLineErrors.ConversationNotFound(conversationId) : null);
+        return caller.MayUse(conversationId)
+            ? new ConversationAccess(caller, null, null)
+            : new ConversationAccess(caller, null, DirectLineErrors.Forbidden("The token is for another conversation."));
     }
 
     private static async Task<(StartRequest Body, IResult? Error)> ReadStartRequestAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -41,7 +41,7 @@ public static class DirectLineRegistration
         services.AddKeyedSingleton(DirectLineChannel.ChannelId, (sp, _) =>
         {
             var options = sp.GetRequiredService<IOptions<DirectLineOptions>>().Value;
-            return new PostsPerKey(new RateLimit { PermitLimit = options.MaxPostsPerConversation, Window = options.PostWindow });
+            return new PostsPerKey(new RateLimit { PermitLimit = options.MaxPostsPerConversation, Window = options.PostWindow }, sp.GetRequiredService<TimeProvider>());
         });
         services.AddSingleton<BotConnectorHandler>();
         DeliverDirectLineRepliesInProcess(services);

@@ -22,7 +22,7 @@ public static class KakaoRegistration
         services.AddSingleton<KakaoSkillChannel>();
         services.AddSingleton<KakaoSkillTemplate>();
         // RateLimits:KakaoSkillPerUser, per user: never per address, Kakao's few servers carry every user's messages.
-        services.AddKeyedSingleton(KakaoSkillChannel.ChannelId, (sp, _) => new PostsPerKey(sp.GetRequiredService<IOptions<RateLimitOptions>>().Value.KakaoSkillPerUser));
+        services.AddKeyedSingleton(KakaoSkillChannel.ChannelId, (sp, _) => new PostsPerKey(sp.GetRequiredService<IOptions<RateLimitOptions>>().Value.KakaoSkillPerUser, sp.GetRequiredService<TimeProvider>()));
         return services;
     }
 

@@ -39,34 +39,29 @@ public sealed class SqliteDirectLineStore(SqliteDatabase database) : IDirectLine
             : null;
     }
 
-    public async Task<long> AppendAsync(string conversationId, Activity activity, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken);
-
-        await using var next = connection.CreateCommand();
-        next.Transaction = transaction;
-        next.CommandText = """
-            UPDATE directline_conversations SET last_watermark = last_watermark + 1
-            WHERE conversation_id = $id RETURNING last_watermark
-            """;
-        next.Parameters.AddWithValue("$id", conversationId);
-        if (await next.ExecuteScalarAsync(cancellationToken) is not long watermark)
+    // Through the database's one writer, like the bot's state: an append of its own took SQLite's
+    // write lock beside the writer's batches and waited in the busy handler under load.
+    public Task<long> AppendAsync(string conversationId, Activity activity, CancellationToken cancellationToken) =>
+        database.Writer.WriteAsync(batch =>
         {
-            throw new ConversationNotFoundException(conversationId);
-        }
+            var next = batch.Command("""
+                UPDATE directline_conversations SET last_watermark = last_watermark + 1
+                WHERE conversation_id = $id RETURNING last_watermark
+                """);
+            next.Parameters.AddWithValue("$id", conversationId);
+            if (next.ExecuteScalar() is not long watermark)
+            {
+                throw new ConversationNotFoundException(conversationId);
+            }
 
-        activity.Id = ActivityJson.ActivityId(conversationId, watermark);
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO directline_activities (conversation_id, watermark, activity) VALUES ($id, $watermark, $activity)";
-        insert.Parameters.AddWithValue("$id", conversationId);
-        insert.Parameters.AddWithValue("$watermark", watermark);
-        insert.Parameters.AddWithValue("$activity", ActivityJson.Serialize(activity));
-        await insert.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return watermark;
-    }
+            activity.Id = ActivityJson.ActivityId(conversationId, watermark);
+            var insert = batch.Command("INSERT INTO directline_activities (conversation_id, watermark, activity) VALUES ($id, $watermark, $activity)");
+            insert.Parameters.AddWithValue("$id", conversationId);
+            insert.Parameters.AddWithValue("$watermark", watermark);
+            insert.Parameters.AddWithValue("$activity", ActivityJson.Serialize(activity));
+            insert.ExecuteNonQuery();
+            return watermark;
+        }, cancellationToken);
 
     public async Task<ActivityPage> ReadAsync(string conversationId, long watermark, int limit, CancellationToken cancellationToken)
     {
