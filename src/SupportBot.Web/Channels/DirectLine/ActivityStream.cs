@@ -39,6 +39,7 @@ public static class ActivityStream
         IOptions<WebChatOptions> webChat,
         IHostApplicationLifetime lifetime,
         OpenActivityStreams openStreams,
+        KeepAliveTicks keepAliveTicks,
         TimeProvider time,
         ILoggerFactory loggers)
     {
@@ -80,11 +81,8 @@ public static class ActivityStream
         {
             from = await SendNewAsync(socket, store, conversationId, from, upTo: null, open!, closed.Token, sending.Token);
 
-            // One timer for the stream's life: a wait per idle spell would build a timer and a
-            // linked cancellation each time, and end in a thrown cancellation when the spell ran out.
-            // Wall-clock time, not the host's TimeProvider: proxies cut sockets idle by the wall clock.
-            using var keepAlive = new PeriodicTimer(options.Value.KeepAliveInterval);
-            var tick = keepAlive.WaitForNextTickAsync(closed.Token).AsTask();
+            var phase = keepAliveTicks.NewPhase();
+            var tick = keepAliveTicks.Next(phase);
             var sentSinceTick = false;
             Task<bool>? announced = null;
             while (!closed.IsCancellationRequested)
@@ -92,18 +90,13 @@ public static class ActivityStream
                 announced ??= subscription.Watermarks.WaitToReadAsync(closed.Token).AsTask();
                 if (!announced.IsCompleted && await Task.WhenAny(announced, tick) == tick)
                 {
-                    if (!await tick)
-                    {
-                        break;
-                    }
-
                     if (!sentSinceTick)
                     {
                         await socket.SendAsync(KeepAlive, WebSocketMessageType.Text, endOfMessage: true, sending.Token);
                     }
 
                     sentSinceTick = false;
-                    tick = keepAlive.WaitForNextTickAsync(closed.Token).AsTask();
+                    tick = keepAliveTicks.Next(phase);
                     continue;
                 }
 

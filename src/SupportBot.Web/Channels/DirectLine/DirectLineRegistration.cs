@@ -37,6 +37,7 @@ public static class DirectLineRegistration
         services.AddSingleton<ActivityHistory>();
         services.AddSingleton<DirectLineChannel>();
         services.AddSingleton<OpenActivityStreams>();
+        services.AddSingleton<KeepAliveTicks>();
         // DirectLine:MaxPostsPerConversation per DirectLine:PostWindow, counted per conversation.
         services.AddKeyedSingleton(DirectLineChannel.ChannelId, (sp, _) =>
         {
@@ -58,7 +59,9 @@ public static class DirectLineRegistration
     /// <summary>WebSockets, the Direct Line API and the token endpoint (CORS and the rate limits are in the host's pipeline).</summary>
     public static WebApplication MapDirectLine(this WebApplication app)
     {
-        app.UseWebSockets();
+        // No protocol pings: a stream sends its own keep-alive messages (DirectLine:KeepAliveInterval),
+        // and each socket's ping timer was one more timer per open conversation for the runtime to walk.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.Zero });
         app.MapDirectLineApi();
         app.MapWebChatToken();
         return app;
