@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -20,9 +19,6 @@ public sealed class SqliteWriter : IAsyncDisposable
 {
     private const int QueueCapacity = 10_000;
     private const int MaxBatch = 256;
-
-    // Commits at most this often: no wait at a chat's pace, jobs gathered into one commit under load.
-    private static readonly TimeSpan CommitSpacing = TimeSpan.FromMilliseconds(2);
 
     // An idle writer gives its connection back to the pool, so a store nobody disposes (tests,
     // tools) does not hold the file open.
@@ -75,7 +71,6 @@ public sealed class SqliteWriter : IAsyncDisposable
     {
         var batch = new List<WriteJob>(MaxBatch);
         SqliteWriteBatch? open = null;
-        var lastCommit = 0L;
         try
         {
             while (true)
@@ -99,15 +94,6 @@ public sealed class SqliteWriter : IAsyncDisposable
                     return;
                 }
 
-                // Group commit: a commit writes every page it changed to the WAL, and under load
-                // each turn's few writes committed apart wrote the same pages over and over.
-                var sinceCommit = Stopwatch.GetElapsedTime(lastCommit);
-                if (sinceCommit < CommitSpacing)
-                {
-                    await Task.Delay(CommitSpacing - sinceCommit);
-                }
-
-                lastCommit = Stopwatch.GetTimestamp();
                 batch.Clear();
                 while (batch.Count < MaxBatch && _jobs.Reader.TryRead(out var job))
                 {
