@@ -42,7 +42,7 @@ public abstract class DirectLineStoreContractTests
         foreach (var text in new[] { "one", "two", "three" })
         {
             var activity = Message(text);
-            watermarks.Add(await Store.AppendAsync("c-1", activity, default));
+            watermarks.Add((await Store.AppendAsync("c-1", activity, default)).Watermark);
             Assert.Equal($"c-1|{watermarks[^1]:0000000}", activity.Id);
         }
 
@@ -112,7 +112,7 @@ public abstract class DirectLineStoreContractTests
         await Store.AppendAsync("c-1", Message("for one"), default);
         var second = await Store.AppendAsync("c-2", Message("for two"), default);
 
-        Assert.Equal(1, second);
+        Assert.Equal(1, second.Watermark);
         Assert.Equal(["for one"], (await Store.ReadAsync("c-1", 0, 100, default)).Activities.Select(Text));
         Assert.Equal(["for two"], (await Store.ReadAsync("c-2", 0, 100, default)).Activities.Select(Text));
     }
@@ -131,9 +131,22 @@ public abstract class DirectLineStoreContractTests
 
         var watermarks = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => Store.AppendAsync("c-1", Message($"m{i}"), default))));
 
-        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), watermarks.Order());
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), watermarks.Select(a => a.Watermark).Order());
         var read = await Store.ReadAsync("c-1", 0, 100, default);
         Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), read.Activities.Select(a => a.Watermark));
+    }
+
+    [Fact]
+    public async Task An_append_returns_the_activity_exactly_as_a_read_gives_it_back()
+    {
+        await StartAsync("c-1");
+        await Store.AppendAsync("c-1", Message("first"), default);
+
+        var appended = await Store.AppendAsync("c-1", Message("second, with \"quotes\" and 한국어"), default);
+
+        var read = (await Store.ReadAsync("c-1", 1, 100, default)).Activities.Single();
+        Assert.Equal(read, appended);
+        Assert.Equal("c-1|0000002", (string?)JsonNode.Parse(appended.Json)!["id"]);
     }
 
     [Fact]

@@ -42,15 +42,6 @@ public sealed class OpenActivityStreams(BotTelemetry telemetry)
         return stream;
     }
 
-    /// <summary>True when a stream of the conversation is open in this process.</summary>
-    public bool AnyOpen(string conversationId)
-    {
-        lock (_lock)
-        {
-            return _perConversation.ContainsKey(conversationId);
-        }
-    }
-
     /// <summary>Hands an activity just committed to the conversation's open streams.</summary>
     public void Appended(string conversationId, StoredActivity activity)
     {

@@ -19,15 +19,16 @@ public sealed class MemoryDirectLineStore : IDirectLineStore
     public Task<DirectLineConversation?> FindAsync(string conversationId, CancellationToken cancellationToken) =>
         Task.FromResult(Get(conversationId)?.Conversation);
 
-    public Task<long> AppendAsync(string conversationId, Activity activity, CancellationToken cancellationToken)
+    public Task<StoredActivity> AppendAsync(string conversationId, Activity activity, CancellationToken cancellationToken)
     {
         var log = Get(conversationId) ?? throw new ConversationNotFoundException(conversationId);
         lock (log)
         {
             var watermark = log.Activities.Count + 1L;
             activity.Id = ActivityJson.ActivityId(conversationId, watermark);
-            log.Activities.Add(new StoredActivity(watermark, ActivityJson.Serialize(activity)));
-            return Task.FromResult(watermark);
+            var stored = new StoredActivity(watermark, ActivityJson.Serialize(activity));
+            log.Activities.Add(stored);
+            return Task.FromResult(stored);
         }
     }
 

@@ -37,12 +37,13 @@ public sealed class PostgreSqlDirectLineStore(PostgreSqlDatabase database) : IDi
             : null;
     }
 
-    public async Task<long> AppendAsync(string conversationId, Activity activity, CancellationToken cancellationToken)
+    public async Task<StoredActivity> AppendAsync(string conversationId, Activity activity, CancellationToken cancellationToken)
     {
         // The id holds the watermark, which only the database knows: the JSON goes with a unique
         // stand-in where the padded watermark goes, replaced in the same statement.
         var standIn = Guid.NewGuid().ToString("N");
         activity.Id = $"{conversationId}|{standIn}";
+        var json = ActivityJson.Serialize(activity);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var append = connection.Command(
             """
@@ -56,7 +57,7 @@ public sealed class PostgreSqlDirectLineStore(PostgreSqlDatabase database) : IDi
             RETURNING watermark
             """,
             conversationId,
-            ActivityJson.Serialize(activity),
+            json,
             standIn);
         if (await append.ExecuteScalarAsync(cancellationToken) is not long watermark)
         {
@@ -64,7 +65,7 @@ public sealed class PostgreSqlDirectLineStore(PostgreSqlDatabase database) : IDi
         }
 
         activity.Id = ActivityJson.ActivityId(conversationId, watermark);
-        return watermark;
+        return new StoredActivity(watermark, json.Replace($"{conversationId}|{standIn}", activity.Id, StringComparison.Ordinal));
     }
 
     public async Task<ActivityPage> ReadAsync(string conversationId, long watermark, int limit, CancellationToken cancellationToken)

@@ -41,7 +41,7 @@ public sealed class SqliteDirectLineStore(SqliteDatabase database) : IDirectLine
 
     // Through the database's one writer, like the bot's state: an append of its own took SQLite's
     // write lock beside the writer's batches and waited in the busy handler under load.
-    public Task<long> AppendAsync(string conversationId, Activity activity, CancellationToken cancellationToken) =>
+    public Task<StoredActivity> AppendAsync(string conversationId, Activity activity, CancellationToken cancellationToken) =>
         database.Writer.WriteAsync(batch =>
         {
             var next = batch.Command("""
@@ -58,9 +58,10 @@ public sealed class SqliteDirectLineStore(SqliteDatabase database) : IDirectLine
             var insert = batch.Command("INSERT INTO directline_activities (conversation_id, watermark, activity) VALUES ($id, $watermark, $activity)");
             insert.Parameters.AddWithValue("$id", conversationId);
             insert.Parameters.AddWithValue("$watermark", watermark);
-            insert.Parameters.AddWithValue("$activity", ActivityJson.Serialize(activity));
+            var json = ActivityJson.Serialize(activity);
+            insert.Parameters.AddWithValue("$activity", json);
             insert.ExecuteNonQuery();
-            return watermark;
+            return new StoredActivity(watermark, json);
         }, cancellationToken);
 
     public async Task<ActivityPage> ReadAsync(string conversationId, long watermark, int limit, CancellationToken cancellationToken)

@@ -26,7 +26,7 @@ public sealed class PostgreSqlDirectLineStoreContractTests : DirectLineStoreCont
         var watermarks = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
             replicas[i % 3].AppendAsync("c-1", new Activity(ActivityTypes.Message) { Text = $"message {i}" }, default)));
 
-        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), watermarks.Order());
+        Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), watermarks.Select(a => a.Watermark).Order());
         var page = await replicas[1].ReadAsync("c-1", 0, 100, default);
         Assert.Equal(Enumerable.Range(1, 30).Select(i => (long)i), page.Activities.Select(a => a.Watermark));
         Assert.Equal(30, page.Watermark);

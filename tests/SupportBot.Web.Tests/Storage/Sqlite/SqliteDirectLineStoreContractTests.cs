@@ -24,7 +24,7 @@ public sealed class SqliteDirectLineStoreContractTests : DirectLineStoreContract
         var after = new SqliteDirectLineStore(new SqliteDatabase(DatabasePath));
         var next = await after.AppendAsync("c-1", new Activity(ActivityTypes.Message) { Text = "after" }, default);
 
-        Assert.Equal(2, next);
+        Assert.Equal(2, next.Watermark);
         Assert.False(await after.TryStartAsync(new DirectLineConversation("c-1", "dl_user", DateTimeOffset.UtcNow), default));
         Assert.Equal(2, (await after.ReadAsync("c-1", 0, 100, default)).Activities.Count);
     }

@@ -9,15 +9,11 @@ public sealed class ActivityHistory(IDirectLineStore store, IConversationNotifie
     public async Task<long> AppendAsync(string conversationId, Activity activity, CancellationToken cancellationToken)
     {
         activity.Timestamp = time.GetUtcNow();
-        var watermark = await store.AppendAsync(conversationId, activity, cancellationToken);
+        var stored = await store.AppendAsync(conversationId, activity, cancellationToken);
 
         // Before the notification: a stream of this process woken by it finds the activity at hand.
-        if (openStreams.AnyOpen(conversationId))
-        {
-            openStreams.Appended(conversationId, new StoredActivity(watermark, ActivityJson.Serialize(activity)));
-        }
-
-        notifier.Publish(conversationId, watermark);
-        return watermark;
+        openStreams.Appended(conversationId, stored);
+        notifier.Publish(conversationId, stored.Watermark);
+        return stored.Watermark;
     }
 }

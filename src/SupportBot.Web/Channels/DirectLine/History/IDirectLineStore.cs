@@ -23,9 +23,9 @@ public interface IDirectLineStore
 
     Task<DirectLineConversation?> FindAsync(string conversationId, CancellationToken cancellationToken);
 
-    /// <summary>Appends the activity after every other one, sets its <c>Id</c>, and returns its watermark.</summary>
+    /// <summary>Appends the activity after every other one, sets its <c>Id</c>, and returns it as stored: its watermark and JSON.</summary>
     /// <exception cref="ConversationNotFoundException">The conversation was never started.</exception>
-    Task<long> AppendAsync(string conversationId, Activity activity, CancellationToken cancellationToken);
+    Task<StoredActivity> AppendAsync(string conversationId, Activity activity, CancellationToken cancellationToken);
 
     /// <summary>Up to <paramref name="limit"/> activities after <paramref name="watermark"/>, oldest first.</summary>
     Task<ActivityPage> ReadAsync(string conversationId, long watermark, int limit, CancellationToken cancellationToken);
