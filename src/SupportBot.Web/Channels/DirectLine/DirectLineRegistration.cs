@@ -77,6 +77,7 @@ public static class DirectLineRegistration
             (BotFrameworkAuthentication)(registered.ImplementationInstance
                 ?? registered.ImplementationFactory?.Invoke(sp)
                 ?? ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!)),
-            sp.GetRequiredService<BotConnectorHandler>()));
+            sp.GetRequiredService<BotConnectorHandler>(),
+            sp.GetRequiredService<ActivityHistory>()));
     }
 }

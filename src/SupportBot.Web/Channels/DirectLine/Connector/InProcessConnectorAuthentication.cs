@@ -3,7 +3,7 @@ using Microsoft.Bot.Builder.Skills;
 using Microsoft.Bot.Connector;
 using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Bot.Schema;
-using SupportBot.Web.Channels.BotFramework;
+using SupportBot.Web.Channels.DirectLine.History;
 
 namespace SupportBot.Web.Channels.DirectLine.Connector;
 
@@ -15,7 +15,7 @@ namespace SupportBot.Web.Channels.DirectLine.Connector;
 /// request that came in through /api/messages, goes through the SDK's factory unchanged, so an
 /// unsigned activity sent to /api/messages cannot write into a Direct Line conversation.
 /// </summary>
-public sealed class InProcessConnectorAuthentication(BotFrameworkAuthentication inner, BotConnectorHandler handler) : BotFrameworkAuthentication, IDisposable
+public sealed class InProcessConnectorAuthentication(BotFrameworkAuthentication inner, BotConnectorHandler handler, ActivityHistory history) : BotFrameworkAuthentication, IDisposable
 {
     // A ConnectorClient builds its own Newtonsoft contract resolver, and resolving the Activity
     // contracts again on every turn's first reply cost ~15 ms a turn: the clients are kept, one
@@ -60,7 +60,9 @@ public sealed class InProcessConnectorAuthentication(BotFrameworkAuthentication 
         }
 
         // Beyond the few expected host names (a Host header is the client's to choose), not kept.
-        return kept is null ? NewClient(serviceUrl) : new LentConnectorClient(kept);
+        return kept is null
+            ? new DirectLineConnectorClient(NewClient(serviceUrl), history, owned: true)
+            : new DirectLineConnectorClient(kept, history, owned: false);
     }
 
     // The handler is shared and outlives every client: a client disposes only its HttpClient.
