@@ -2,7 +2,8 @@ namespace SupportBot.Web.Channels.DirectLine.History;
 
 /// <summary>
 /// Tells the WebSockets of a conversation that its log grew to a watermark; they read the new
-/// activities from the store, so a notification carries no activity and may be coalesced.
+/// activities from the store (those appended by their own process they are handed, see
+/// <see cref="OpenActivityStreams"/>), so a notification carries no activity and may be coalesced.
 /// </summary>
 public interface IConversationNotifier
 {
