@@ -99,6 +99,16 @@ public sealed class SqliteStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task Connections_checkpoint_the_log_in_small_steps_so_that_no_commit_waits_long()
+    {
+        var database = new SqliteDatabase(_database.Path);
+        await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
+
+        Assert.Equal(100L, await Pragma(connection, "wal_autocheckpoint"));
+        Assert.Equal(1L, await Pragma(connection, "synchronous"));
+    }
+
+    [Fact]
     public async Task The_folder_of_the_database_file_is_created_when_missing()
     {
         var nested = Path.Combine(Path.GetDirectoryName(_database.Path)!, "data", "state", "bot.db");
