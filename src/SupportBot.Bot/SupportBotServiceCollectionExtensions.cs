@@ -22,7 +22,7 @@ public static class SupportBotServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<BotTelemetry>();
         services.AddSingleton<TurnTelemetryMiddleware>();
-        services.AddSingleton(sp => new ConversationState(new FirstSaveGuard(sp.GetRequiredService<IStorage>())));
+        services.AddSingleton<ConversationState>(sp => new SerializeOnceConversationState(new FirstSaveGuard(sp.GetRequiredService<IStorage>())));
         services.AddSingleton(sp => new UserState(new FirstSaveGuard(sp.GetRequiredService<IStorage>())));
         services.AddOptions<RedactionOptions>();
         services.AddSingleton<TextRedactor>();

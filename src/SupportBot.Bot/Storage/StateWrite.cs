@@ -24,14 +24,9 @@ public readonly record struct StateWrite(string Key, string? Document, string? E
 
         if (value is IDictionary<string, object> state)
         {
-            if (!state.TryGetValue(StateETagKey, out var carried))
-            {
-                return new StateWrite(key, StateJson.Serialize(state), null, CreateETag());
-            }
-
-            // The ETag lives in the column; the document stays what the caller gave, minus it.
-            var document = StateJson.Serialize(state.Where(e => e.Key != StateETagKey).ToDictionary(e => e.Key, e => e.Value));
-            return new StateWrite(key, document, Expected(carried as string), CreateETag());
+            var document = state is SerializedState serialized ? serialized.Document : DocumentOf(state);
+            var expected = state.TryGetValue(StateETagKey, out var carried) ? Expected(carried as string) : null;
+            return new StateWrite(key, document, expected, CreateETag());
         }
 
         if (value is not IStoreItem storeItem)
@@ -42,10 +37,32 @@ public readonly record struct StateWrite(string Key, string? Document, string? E
         return new StateWrite(key, StateJson.Serialize(value), Expected(storeItem.ETag), CreateETag());
     }
 
+    /// <summary>The document a state dictionary is stored as: its entries but the ETag, which lives in the row's own column.</summary>
+    public static string DocumentOf(IDictionary<string, object> state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var entries = new Dictionary<string, object>(state.Count, StringComparer.Ordinal);
+        foreach (var (name, value) in state)
+        {
+            if (name != StateETagKey)
+            {
+                entries.Add(name, value);
+            }
+        }
+
+        return StateJson.Serialize(entries);
+    }
+
     /// <summary>The object a stored row reads back as, carrying the row's ETag; null when the document holds null.</summary>
+    /// <remarks>A state dictionary comes back as <see cref="LoadedState"/>, with the document, so that its reader need not serialise it to see later whether it changed.</remarks>
     public static object? ReadBack(string key, string? etag, string document)
     {
         var item = StateJson.Deserialize(document, key);
+        if (item is Dictionary<string, object> entries)
+        {
+            item = new LoadedState(entries, document);
+        }
+
         if (item is IStoreItem storeItem)
         {
             // The column is the truth: the document holds whatever ETag the writer's object carried.
