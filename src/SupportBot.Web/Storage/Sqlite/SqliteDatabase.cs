@@ -16,12 +16,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
     // failing at once with SQLITE_BUSY. synchronous = NORMAL: in WAL mode a commit survives a crash
     // of the process without an fsync of its own (the WAL is synced at checkpoints), which is what
     // lets one file carry every turn's state; only a power cut can lose the last commits.
-    // wal_autocheckpoint = 100: the connection that commits copies the log back into the file once it
-    // passes this many pages, and every turn waiting on that commit waits with it. SQLite's 1,000
-    // pages made those waits a turn's p99 under load (18 ms); 100 pages cut it to 8-9 ms at the same
-    // CPU per turn (docs/performance.md). All four are per native connection.
-    private const string ConnectionPragmas =
-        "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 100;";
+    // All three are per native connection.
+    private const string ConnectionPragmas = "PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;";
 
 
     // Fixed width and UTC, so that text comparison in SQL orders and filters by time.

@@ -96,15 +96,6 @@ public sealed class SqliteStorageTests : IDisposable
         Assert.Equal("wal", await Pragma(connection, "journal_mode"));
         Assert.True(Convert.ToInt64(await Pragma(connection, "busy_timeout"), System.Globalization.CultureInfo.InvariantCulture) > 0);
         Assert.Equal(1L, await Pragma(connection, "foreign_keys"));
-    }
-
-    [Fact]
-    public async Task Connections_checkpoint_the_log_in_small_steps_so_that_no_commit_waits_long()
-    {
-        var database = new SqliteDatabase(_database.Path);
-        await using var connection = await database.OpenConnectionAsync(CancellationToken.None);
-
-        Assert.Equal(100L, await Pragma(connection, "wal_autocheckpoint"));
         Assert.Equal(1L, await Pragma(connection, "synchronous"));
     }
 

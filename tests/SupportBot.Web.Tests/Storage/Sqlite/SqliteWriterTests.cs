@@ -97,6 +97,37 @@ public sealed class SqliteWriterTests : IDisposable
         Assert.Equal(500, (await ReadNotesAsync(database)).Count);
     }
 
+    [Fact]
+    public async Task While_writes_wait_behind_the_writer_the_log_is_checkpointed_in_small_steps()
+    {
+        await using var database = new SqliteDatabase(_file.Path);
+        await database.Writer.WriteAsync(batch => batch.Command(CreateNotes).ExecuteNonQuery());
+
+        // Queued all at once: every commit but the last has writes waiting behind it.
+        await Task.WhenAll(Enumerable.Range(1, 3000).Select(i => database.Writer.WriteAsync(batch => Insert(batch, i, PageOfText(i)))));
+
+        // SQLite's default (1,000 pages) would let the log reach 4 MB before its first checkpoint.
+        Assert.True(LogPages() < 1000, $"the log reached {LogPages()} pages");
+    }
+
+    [Fact]
+    public async Task With_nothing_waiting_the_log_is_checkpointed_in_large_steps()
+    {
+        await using var database = new SqliteDatabase(_file.Path);
+        await database.Writer.WriteAsync(batch => batch.Command(CreateNotes).ExecuteNonQuery());
+
+        for (var i = 1; i <= 300; i++)
+        {
+            await database.Writer.WriteAsync(batch => Insert(batch, i, PageOfText(i)));
+        }
+
+        Assert.True(LogPages() > 200, $"the log was checkpointed at {LogPages()} pages");
+    }
+
+    private static string PageOfText(int seed) => new((char)('a' + (seed % 26)), 3000);
+
+    private long LogPages() => new FileInfo(_file.Path + "-wal").Length / 4096;
+
     private static int Insert(SqliteWriteBatch batch, int id, string text)
     {
         var insert = batch.Command("INSERT INTO notes (id, text) VALUES ($id, $text)");
