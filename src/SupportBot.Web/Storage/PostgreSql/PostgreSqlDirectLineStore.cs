@@ -42,7 +42,8 @@ public sealed class PostgreSqlDirectLineStore(PostgreSqlDatabase database) : IDi
         // The id holds the watermark, which only the database knows: the JSON goes with a unique
         // stand-in where the padded watermark goes, replaced in the same statement.
         var standIn = Guid.NewGuid().ToString("N");
-        activity.Id = $"{conversationId}|{standIn}";
+        var provisionalId = $"{conversationId}|{standIn}";
+        activity.Id = provisionalId;
         var json = ActivityJson.Serialize(activity);
         await using var connection = await database.OpenConnectionAsync(cancellationToken);
         await using var append = connection.Command(
@@ -65,7 +66,7 @@ public sealed class PostgreSqlDirectLineStore(PostgreSqlDatabase database) : IDi
         }
 
         activity.Id = ActivityJson.ActivityId(conversationId, watermark);
-        return new StoredActivity(watermark, json.Replace($"{conversationId}|{standIn}", activity.Id, StringComparison.Ordinal));
+        return new StoredActivity(watermark, json.Replace(provisionalId, activity.Id, StringComparison.Ordinal));
     }
 
     public async Task<ActivityPage> ReadAsync(string conversationId, long watermark, int limit, CancellationToken cancellationToken)
