@@ -26,7 +26,7 @@ public sealed class DirectLineConversationsTests : IDisposable
         var history = new ActivityHistory(_store, notifier, new OpenActivityStreams(new BotTelemetry(_services.GetRequiredService<IMeterFactory>())), TimeProvider.System);
         var handler = new BotConnectorHandler(history, NullLogger<BotConnectorHandler>.Instance);
         _client = new DirectLineConnectorClient(
-            new ConnectorClient(new Uri("http://localhost/v3/directline/"), MicrosoftAppCredentials.Empty, new HttpClient(handler)), history, owned: true);
+            new ConnectorClient(new Uri("http://localhost/v3/directline/"), MicrosoftAppCredentials.Empty, new HttpClient(handler)), history);
     }
 
     public void Dispose()

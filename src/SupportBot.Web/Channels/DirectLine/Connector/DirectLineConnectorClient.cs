@@ -1,11 +1,13 @@
 using Microsoft.Bot.Connector;
 using Microsoft.Rest;
+using SupportBot.Web.Channels.BotFramework;
 using SupportBot.Web.Channels.DirectLine.History;
 
 namespace SupportBot.Web.Channels.DirectLine.Connector;
 
-/// <summary>A connector client of this host's Direct Line: its conversation operations are <see cref="DirectLineConversations"/>; a kept client is not disposed with the turn.</summary>
-public sealed class DirectLineConnectorClient(ConnectorClient client, ActivityHistory history, bool owned) : IConnectorClient
+/// <summary>A connector client of this host's Direct Line: its conversation operations are <see cref="DirectLineConversations"/>.</summary>
+/// <remarks>Disposing it disposes <paramref name="client"/>: a kept client comes as a <see cref="LentConnectorClient"/>, whose dispose does nothing.</remarks>
+public sealed class DirectLineConnectorClient(IConnectorClient client, ActivityHistory history) : IConnectorClient
 {
     public Uri BaseUri
     {
@@ -23,11 +25,5 @@ public sealed class DirectLineConnectorClient(ConnectorClient client, ActivityHi
 
     public IConversations Conversations { get; } = new DirectLineConversations(client.Conversations, history);
 
-    public void Dispose()
-    {
-        if (owned)
-        {
-            client.Dispose();
-        }
-    }
+    public void Dispose() => client.Dispose();
 }

@@ -3,6 +3,7 @@ using Microsoft.Bot.Builder.Skills;
 using Microsoft.Bot.Connector;
 using Microsoft.Bot.Connector.Authentication;
 using Microsoft.Bot.Schema;
+using SupportBot.Web.Channels.BotFramework;
 using SupportBot.Web.Channels.DirectLine.History;
 
 namespace SupportBot.Web.Channels.DirectLine.Connector;
@@ -60,9 +61,7 @@ public sealed class InProcessConnectorAuthentication(BotFrameworkAuthentication 
         }
 
         // Beyond the few expected host names (a Host header is the client's to choose), not kept.
-        return kept is null
-            ? new DirectLineConnectorClient(NewClient(serviceUrl), history, owned: true)
-            : new DirectLineConnectorClient(kept, history, owned: false);
+        return new DirectLineConnectorClient(kept is null ? NewClient(serviceUrl) : new LentConnectorClient(kept), history);
     }
 
     // The handler is shared and outlives every client: a client disposes only its HttpClient.
