@@ -29,6 +29,7 @@ public sealed class SqliteWriter : IAsyncDisposable
     private readonly Channel<WriteJob> _jobs = Channel.CreateBounded<WriteJob>(
         new BoundedChannelOptions(QueueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
+    private readonly Func<bool> _othersWaiting;
     private readonly Task _writer;
 
     /// <summary>A writer for <paramref name="database"/>; one per database, <see cref="SqliteDatabase.Writer"/>.</summary>
@@ -36,6 +37,8 @@ public sealed class SqliteWriter : IAsyncDisposable
     {
         _database = database;
         _logger = logger ?? NullLogger.Instance;
+        // Made once: a lambda over the queue would be a new delegate on every batch.
+        _othersWaiting = () => _jobs.Reader.Count > 0;
         _writer = Task.Run(RunAsync);
     }
 
@@ -103,7 +106,7 @@ public sealed class SqliteWriter : IAsyncDisposable
                 try
                 {
                     open ??= new SqliteWriteBatch(await _database.OpenConnectionAsync(CancellationToken.None));
-                    open.Run(batch, othersWaiting: () => _jobs.Reader.Count > 0);
+                    open.Run(batch, _othersWaiting);
                 }
                 catch (Exception ex)
                 {
